@@ -1,0 +1,40 @@
+"""The Celery app factory: JSON only, late acks, bounded retries with backoff and jitter."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import Celery
+
+
+def make_celery(name: str, broker_url: str, timezone: str = "Asia/Shanghai", **conf: Any) -> Celery:
+    app = Celery(name, broker=broker_url)
+    app.conf.update(
+        task_serializer="json",
+        result_serializer="json",
+        accept_content=["json"],
+        # A worker killed mid-task leaves the message in the queue for another worker:
+        # tasks are idempotent, so running twice is safe and never running is not.
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        task_ignore_result=True,
+        broker_connection_retry_on_startup=True,
+        broker_transport_options={"visibility_timeout": 3600},
+        timezone=timezone,
+        enable_utc=True,
+        task_default_queue=name,
+    )
+    app.conf.update(conf)
+    return app
+
+
+# The options every task of ours uses (pass as **RETRYING to @app.task).
+RETRYING: dict[str, Any] = {
+    "autoretry_for": (Exception,),
+    "retry_backoff": 2,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": 8,
+    "acks_late": True,
+}

@@ -1,0 +1,241 @@
+"""Repositories over the customer tables, and the read views the hot paths use."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import ColumnElement, Row, String, and_, cast, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from services.common.errors import NotFound
+from services.customer.adapters import orm
+from services.customer.domain import model
+
+T = TypeVar("T")
+
+
+def keyset(
+    stmt: Any, sort_col: Any, id_col: Any, descending: bool, after: dict[str, Any] | None,
+    limit: int,
+) -> Any:
+    """Orders by (sort, id) and starts after the last row of the previous page."""
+    if after is not None:
+        key, last_id = after["k"], after["id"]
+        if descending:
+            stmt = stmt.where(or_(sort_col < key, and_(sort_col == key, id_col < last_id)))
+        else:
+            stmt = stmt.where(or_(sort_col > key, and_(sort_col == key, id_col > last_id)))
+    order = (sort_col.desc(), id_col.desc()) if descending else (sort_col.asc(), id_col.asc())
+    return stmt.order_by(*order).limit(limit + 1)
+
+
+class Repository(Generic[T]):
+    """Add and get by id for one entity class; NotFound names the resource."""
+
+    cls: type[T]
+    collection: str
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, entity: T) -> None:
+        self.session.add(entity)
+
+    def get(self, id_: str, *, for_update: bool = False) -> T:
+        entity = self.session.get(self.cls, id_, with_for_update=for_update or None)
+        if entity is None:
+            raise NotFound(f"{self.collection}/{id_} not found", metadata={"resource": f"{self.collection}/{id_}"})
+        return entity
+
+    def page(self, stmt: Any) -> list[T]:
+        return list(self.session.scalars(stmt).all())
+
+
+class CustomerRepository(Repository[model.Customer]):
+    cls = model.Customer
+    collection = "customers"
+
+    def get(self, id_: str, *, for_update: bool = False) -> model.Customer:
+        customer = super().get(id_, for_update=for_update)
+        if customer.deleted_at is not None:
+            raise NotFound(f"customers/{id_} not found", metadata={"resource": f"customers/{id_}"})
+        return customer
+
+    def code_taken(self, code: str) -> bool:
+        return self.session.scalar(select(orm.customers.c.id).where(orm.customers.c.code == code)) is not None
+
+    def find_duplicate(
+        self, credit_code: str | None, name_key: str, phones: Sequence[str], exclude_id: str = ""
+    ) -> tuple[model.Customer, str] | None:
+        """The first live customer sharing the credit code, the name key or a phone number."""
+        c = orm.customers.c
+        live = and_(c.deleted_at.is_(None), c.id != exclude_id)
+        checks: list[tuple[str, ColumnElement[bool]]] = []
+        if credit_code:
+            checks.append(("credit_code", c.credit_code == credit_code))
+        if name_key:
+            checks.append(("name", c.name_key == name_key))
+        if phones:
+            owners = select(orm.contact_phones.c.customer_id).where(
+                orm.contact_phones.c.e164.in_(list(phones))
+            )
+            checks.append(("phone_number", c.id.in_(owners)))
+        for matched_on, condition in checks:
+            found = self.session.scalars(
+                select(model.Customer).where(live, condition).order_by(c.created_at).limit(1)
+            ).first()
+            if found is not None:
+                return found, matched_on
+        return None
+
+    def list(
+        self, terms: dict[str, Any], order: str, descending: bool, after: dict[str, Any] | None,
+        limit: int,
+    ) -> list[model.Customer]:
+        c = orm.customers.c
+        stmt = select(model.Customer).where(c.deleted_at.is_(None))
+        for key, value in terms.items():
+            if key == "tag":
+                # Tags are JSON text written with ensure_ascii=False, so the quoted tag is a
+                # plain substring on SQLite and PostgreSQL alike.
+                stmt = stmt.where(cast(c.tags, String).like(f'%{_json_str(value)}%'))
+            elif key == "full_name" and value.endswith("*"):
+                stmt = stmt.where(c.full_name.startswith(value[:-1], autoescape=True))
+            else:
+                stmt = stmt.where(getattr(c, key) == value)
+        return self.page(keyset(stmt, getattr(c, order), c.id, descending,
+                                _dt(after) if order in ("created_at", "updated_at") else after, limit))
+
+    def move_children(self, source_id: str, target_id: str) -> dict[str, int]:
+        """Repoints everything that belongs to `source` at `target`; returns counts."""
+        moved: dict[str, int] = {}
+        for table in (orm.contacts, orm.contact_phones, orm.interactions, orm.todos, orm.tickets,
+                      orm.surveys, orm.follow_ups):
+            result = self.session.execute(
+                update(table).where(table.c.customer_id == source_id).values(customer_id=target_id)
+                .execution_options(synchronize_session=False)
+            )
+            moved[table.name] = result.rowcount
+        return moved
+
+    def audit(self, customer_id: str, action: str, actor: str, at: datetime, detail: dict[str, Any]) -> None:
+        self.session.execute(insert(orm.customer_audit).values(
+            customer_id=customer_id, action=action, actor=actor, at=at, detail=detail
+        ))
+
+    def audit_entries(self, customer_id: str) -> list[Row[Any]]:
+        a = orm.customer_audit.c
+        return list(self.session.execute(
+            select(orm.customer_audit).where(a.customer_id == customer_id).order_by(a.id)
+        ).all())
+
+    def lookup_by_phone(self, e164: str) -> list[tuple[model.Customer, model.Contact]]:
+        """One indexed query: the number's rows, their contacts and live customers."""
+        p = orm.contact_phones.c
+        rows = self.session.execute(
+            select(model.Customer, model.Contact)
+            .join(model.Contact, orm.contacts.c.customer_id == orm.customers.c.id)
+            .join(orm.contact_phones, p.contact_id == orm.contacts.c.id)
+            .where(p.e164 == e164, orm.customers.c.deleted_at.is_(None))
+            .order_by(orm.customers.c.created_at)
+            .limit(20)
+        ).all()
+        return [(row[0], row[1]) for row in rows]
+
+
+def _json_str(value: str) -> str:
+    quoted = json.dumps(value, ensure_ascii=False)
+    return quoted.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+class ContactRepository(Repository[model.Contact]):
+    cls = model.Contact
+    collection = "contacts"
+
+
+class InteractionRepository(Repository[model.Interaction]):
+    cls = model.Interaction
+    collection = "interactions"
+
+    def list_for(self, customer_id: str, after: dict[str, Any] | None, limit: int) -> list[model.Interaction]:
+        i = orm.interactions.c
+        stmt = select(model.Interaction).where(i.customer_id == customer_id)
+        return self.page(keyset(stmt, i.occurred_at, i.id, True, _dt(after), limit))
+
+
+class TodoRepository(Repository[model.Todo]):
+    cls = model.Todo
+    collection = "todos"
+
+    def list(self, terms: dict[str, Any], after: dict[str, Any] | None, limit: int) -> list[model.Todo]:
+        t = orm.todos.c
+        stmt = select(model.Todo)
+        for key, value in terms.items():
+            stmt = stmt.where(getattr(t, key) == value)
+        return self.page(keyset(stmt, t.due_date, t.id, False, _date(after), limit))
+
+
+class TicketRepository(Repository[model.Ticket]):
+    cls = model.Ticket
+    collection = "tickets"
+
+    def list(self, terms: dict[str, Any], after: dict[str, Any] | None, limit: int) -> list[model.Ticket]:
+        t = orm.tickets.c
+        stmt = select(model.Ticket)
+        for key, value in terms.items():
+            stmt = stmt.where(getattr(t, key) == value)
+        return self.page(keyset(stmt, t.created_at, t.id, True, _dt(after), limit))
+
+
+class SurveyRepository(Repository[model.Survey]):
+    cls = model.Survey
+    collection = "surveys"
+
+    def list(self, terms: dict[str, Any], after: dict[str, Any] | None, limit: int) -> list[model.Survey]:
+        s = orm.surveys.c
+        stmt = select(model.Survey)
+        for key, value in terms.items():
+            if key == "responded":
+                stmt = stmt.where(s.responded_at.isnot(None) if value else s.responded_at.is_(None))
+            else:
+                stmt = stmt.where(getattr(s, key) == value)
+        return self.page(keyset(stmt, s.created_at, s.id, True, _dt(after), limit))
+
+
+class FollowUpRepository(Repository[model.FollowUp]):
+    cls = model.FollowUp
+    collection = "followUps"
+
+    def open_for(self, customer_id: str) -> list[model.FollowUp]:
+        f = orm.follow_ups.c
+        return list(self.session.scalars(select(model.FollowUp).where(
+            f.customer_id == customer_id,
+            f.state.in_([model.FollowUpState.PLANNED, model.FollowUpState.DUE]),
+        )).all())
+
+    def coming_due(self, today: date, limit: int) -> list[model.FollowUp]:
+        """Planned follow-ups whose day has come: one indexed range scan."""
+        f = orm.follow_ups.c
+        return list(self.session.scalars(
+            select(model.FollowUp)
+            .where(f.state == model.FollowUpState.PLANNED, f.due_date <= today)
+            .order_by(f.due_date, f.id).limit(limit).with_for_update(skip_locked=True)
+        ).all())
+
+    def list(self, terms: dict[str, Any], after: dict[str, Any] | None, limit: int) -> list[model.FollowUp]:
+        f = orm.follow_ups.c
+        stmt = select(model.FollowUp)
+        for key, value in terms.items():
+            stmt = stmt.where(getattr(f, key) == value)
+        return self.page(keyset(stmt, f.due_date, f.id, False, _date(after), limit))
+
+
+def _dt(after: dict[str, Any] | None) -> dict[str, Any] | None:
+    return None if after is None else {"k": datetime.fromisoformat(after["k"]), "id": after["id"]}
+
+
+def _date(after: dict[str, Any] | None) -> dict[str, Any] | None:
+    return None if after is None else {"k": date.fromisoformat(after["k"]), "id": after["id"]}

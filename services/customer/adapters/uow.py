@@ -1,0 +1,46 @@
+"""The customer service's unit of work: its repositories over one session."""
+
+from __future__ import annotations
+
+from typing import Self
+
+from services.common.uow import SqlUnitOfWork, idempotency_lookup, idempotency_remember
+from services.customer.adapters import orm
+from services.customer.adapters.repository import (
+    ContactRepository,
+    CustomerRepository,
+    FollowUpRepository,
+    InteractionRepository,
+    SurveyRepository,
+    TicketRepository,
+    TodoRepository,
+)
+
+
+class CustomerUnitOfWork(SqlUnitOfWork):
+    customers: CustomerRepository
+    contacts: ContactRepository
+    interactions: InteractionRepository
+    todos: TodoRepository
+    tickets: TicketRepository
+    surveys: SurveyRepository
+    follow_ups: FollowUpRepository
+
+    def __enter__(self) -> Self:
+        super().__enter__()
+        s = self.session
+        self.customers = CustomerRepository(s)
+        self.contacts = ContactRepository(s)
+        self.interactions = InteractionRepository(s)
+        self.todos = TodoRepository(s)
+        self.tickets = TicketRepository(s)
+        self.surveys = SurveyRepository(s)
+        self.follow_ups = FollowUpRepository(s)
+        return self
+
+    def created_before(self, key: str) -> str | None:
+        """The resource a retried create made the first time, if any."""
+        return idempotency_lookup(self.session, orm.idempotency_keys, key)
+
+    def remember_created(self, key: str, resource: str) -> None:
+        idempotency_remember(self.session, orm.idempotency_keys, key, resource, self.clock())

@@ -1,0 +1,91 @@
+"""Composition root of the customer service: engine, unit of work, relay, servicer, worker."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from services.common.celery_app import make_celery
+from services.common.db import make_engine
+from services.common.migrations import ensure_migrated
+from services.common.outbox import CeleryEventPublisher, EventPublisher, OutboxRelay, RelayLoop
+from services.common.pagination import PageTokens
+from services.common.server import ServiceRegistration
+from services.customer.adapters import orm
+from services.customer.adapters.uow import CustomerUnitOfWork
+from services.customer.config import CustomerSettings
+from services.customer.entrypoints.servicer import POLICY, SERVICE, CustomerServicer, add_to_server
+from services.customer.service_layer.customers import Deps
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+@dataclass
+class CustomerApp:
+    """Everything wired: what the server, the worker and the tests use."""
+
+    settings: CustomerSettings
+    engine: Engine
+    session_factory: sessionmaker[Session]
+    relay: OutboxRelay
+    relay_loop: RelayLoop
+    deps: Deps
+
+    def uow(self) -> CustomerUnitOfWork:
+        return CustomerUnitOfWork(self.session_factory, orm.outbox, after_commit=self.relay_loop.kick,
+                                  clock=self.deps.clock)
+
+    def servicer(self) -> CustomerServicer:
+        return CustomerServicer(self.uow, self.deps, page_tokens(self.settings))
+
+
+def page_tokens(settings: CustomerSettings) -> PageTokens:
+    # Every replica must accept every other's tokens: derive the key from shared config.
+    secret = settings.jwt_secret.get_secret_value() if settings.jwt_secret else settings.jwt_issuer
+    return PageTokens(hashlib.sha256(f"page-tokens:{secret}".encode()).digest())
+
+
+def bootstrap(
+    settings: CustomerSettings,
+    *,
+    publisher: EventPublisher | None = None,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    check_migrated: bool = True,
+) -> CustomerApp:
+    orm.start_mappers()
+    engine = make_engine(
+        settings.database_url_or_default(),
+        json_serializer=lambda o: json.dumps(o, ensure_ascii=False),
+    )
+    if check_migrated:
+        ensure_migrated(engine, MIGRATIONS, "customer")
+    if publisher is None:
+        publisher = CeleryEventPublisher(make_celery("customer", settings.broker_url),
+                                         settings.event_routes)
+    relay = OutboxRelay(engine, orm.outbox, publisher)
+    return CustomerApp(
+        settings=settings,
+        engine=engine,
+        session_factory=sessionmaker(engine, expire_on_commit=False),
+        relay=relay,
+        relay_loop=RelayLoop(relay, settings.outbox_poll_seconds),
+        deps=Deps(settings.thresholds(), settings.timezone, clock),
+    )
+
+
+def registration(settings: CustomerSettings) -> ServiceRegistration:
+    app = bootstrap(settings)
+    servicer = app.servicer()
+    return ServiceRegistration(
+        service_names=[SERVICE],
+        add_to_server=lambda server: add_to_server(servicer, server),
+        policy=POLICY,
+        background=[app.relay_loop.run],
+    )
