@@ -109,8 +109,10 @@ class CustomerRepository(Repository[model.Customer]):
         return self.page(keyset(stmt, getattr(c, order), c.id, descending,
                                 _dt(after) if order in ("created_at", "updated_at") else after, limit))
 
-    def move_children(self, source_id: str, target_id: str) -> dict[str, int]:
-        """Repoints everything that belongs to `source` at `target`; returns counts."""
+    def move_children(self, source: model.Customer, target: model.Customer) -> dict[str, int]:
+        """Repoints everything that belongs to `source` at `target`, set-based; returns counts."""
+        self.session.flush()
+        source_id, target_id = source.id, target.id
         moved: dict[str, int] = {}
         for table in (orm.contacts, orm.contact_phones, orm.interactions, orm.todos, orm.tickets,
                       orm.surveys, orm.follow_ups):
@@ -119,6 +121,9 @@ class CustomerRepository(Repository[model.Customer]):
                 .execution_options(synchronize_session=False)
             )
             moved[table.name] = result.rowcount
+        # The bulk update bypassed the identity map: reload both contact lists.
+        self.session.expire(target, ["contacts"])
+        self.session.expire(source, ["contacts"])
         return moved
 
     def audit(self, customer_id: str, action: str, actor: str, at: datetime, detail: dict[str, Any]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Self
 
+from services.common.db import next_in_sequence
 from services.common.uow import SqlUnitOfWork, idempotency_lookup, idempotency_remember
 from services.customer.adapters import orm
 from services.customer.adapters.repository import (
@@ -37,6 +38,10 @@ class CustomerUnitOfWork(SqlUnitOfWork):
         self.surveys = SurveyRepository(s)
         self.follow_ups = FollowUpRepository(s)
         return self
+
+    def next_customer_code(self, year: int) -> str:
+        """客户编码 such as KH2026000123: readable, unique, in order of creation."""
+        return f"KH{year}{next_in_sequence(self.session.connection(), f'customer_code_{year}'):06d}"
 
     def created_before(self, key: str) -> str | None:
         """The resource a retried create made the first time, if any."""

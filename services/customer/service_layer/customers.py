@@ -12,7 +12,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from services.common.auth import Principal
-from services.common.db import next_in_sequence
 from services.common.errors import (
     AlreadyExists,
     InvalidArgument,
@@ -89,8 +88,7 @@ def create_customer(
             raise AlreadyExists(f"customer code {code} is taken", reason="CODE_TAKEN",
                                 metadata={"field": "customer.code"})
         if not code:
-            year = deps.today().year
-            code = f"KH{year}{next_in_sequence(uow.session.connection(), f'customer_code_{year}'):06d}"
+            code = uow.next_customer_code(deps.today().year)
         customer = model.Customer(
             id=model.new_id(), code=code, name_key=name_key(values["full_name"]),
             created_at=now, updated_at=now, **values,
@@ -189,9 +187,7 @@ def merge_customers(
         if any(c.key_decision_maker for c in target.contacts):
             for c in source.contacts:
                 c.key_decision_maker = False
-        uow.session.flush()
-        moved = uow.customers.move_children(source.id, target.id)
-        uow.session.expire(target, ["contacts"])
+        moved = uow.customers.move_children(source, target)
         source.deleted_at = now
         source.merged_into = target.id
         source.updated_at = now
