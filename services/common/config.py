@@ -13,6 +13,13 @@ from services.common.rights import DEFAULT_ROLE_RIGHTS
 
 S = TypeVar("S", bound="ServiceSettings")
 
+# Who listens to what: the customer service follows contracts (grades, credit ratings); the
+# alert workers follow everything.
+EVENT_ROUTES = {
+    "contract.*": ["customer", "alerts"],
+    "customer.*": ["alerts"],
+}
+
 
 class ServiceSettings(BaseSettings):
     """Settings every service shares. Each service subclasses it with its own fields."""
@@ -39,8 +46,9 @@ class ServiceSettings(BaseSettings):
     )
 
     broker_url: str = "redis://127.0.0.1:6379/0"
-    # Topic pattern -> Celery queues that receive events matching it (fnmatch style).
-    event_routes: dict[str, list[str]] = Field(default_factory=dict)
+    # Topic pattern -> Celery queues that receive events matching it (fnmatch style). A queue
+    # is a Redis list: events wait there for their consumer even before it first starts.
+    event_routes: dict[str, list[str]] = Field(default_factory=lambda: dict(EVENT_ROUTES))
     outbox_poll_seconds: float = Field(2.0, gt=0)
 
     timezone: str = "Asia/Shanghai"

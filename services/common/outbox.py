@@ -83,6 +83,18 @@ def add_to_outbox(session: Session, outbox: Table, event: Event, now: datetime) 
     return event_id
 
 
+def claim_event(session: Session, inbox: Table, event_id: str, handler: str, now: datetime) -> bool:
+    """Records in the caller's transaction that `handler` processed `event_id`; False when it
+    already had. A concurrent duplicate fails at commit on the primary key and is retried."""
+    seen = session.execute(
+        select(inbox.c.event_id).where(inbox.c.event_id == event_id, inbox.c.handler == handler)
+    ).first()
+    if seen is not None:
+        return False
+    session.execute(insert(inbox).values(event_id=event_id, handler=handler, processed_at=now))
+    return True
+
+
 class EventPublisher(Protocol):
     def publish(self, event_id: str, topic: str, payload: dict[str, Any]) -> None:
         """Hands one event to the broker or raises."""

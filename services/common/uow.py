@@ -10,6 +10,7 @@ from typing import Any, Self
 from sqlalchemy import Table, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from services.common import errors
 from services.common.events import Event
@@ -64,15 +65,22 @@ class SqlUnitOfWork:
     def commit(self) -> list[Event]:
         now = self.clock()
         events = self.collect_events()
-        for event in events:
-            add_to_outbox(self.session, self._outbox, event, now)
+        # The outbox inserts autoflush the pending changes, so they are inside the try too.
         try:
+            for event in events:
+                add_to_outbox(self.session, self._outbox, event, now)
             self.session.commit()
         except IntegrityError as exc:
             self.session.rollback()
             raise errors.AlreadyExists(
                 "a concurrent change conflicts with this one; read again and retry",
                 reason="CONFLICT",
+            ) from exc
+        except StaleDataError as exc:
+            # A versioned row changed (or went) since this unit of work read it.
+            self.session.rollback()
+            raise errors.StaleEtag(
+                "changed by someone else since it was read; read again and retry"
             ) from exc
         if self._after_commit is not None:
             self._after_commit()

@@ -9,8 +9,8 @@ from google.protobuf import field_mask_pb2
 
 from callops.customer.v1 import customer_pb2 as pb
 from services.common import convert
-from services.common.convert import EnumMap
 from services.common.auth import Principal
+from services.common.convert import EnumMap
 from services.common.privacy import mask_email, mask_name, mask_phone
 from services.customer.domain import model
 from services.customer.domain.rules import (

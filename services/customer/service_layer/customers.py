@@ -224,8 +224,10 @@ def lookup_by_phone(
 
 def report_figures(
     uow: CustomerUnitOfWork, deps: Deps, customer_id: str, amount: Decimal, overdue_days: int,
-    cooperation_start: date | None,
+    cooperation_start: date | None, event_id: str = "",
 ) -> model.Customer:
+    """Sets grade and credit rating from the contract service's figures; `event_id` makes a
+    redelivered event a no-op."""
     v = Violations()
     if amount < 0:
         v.add("annual_contract_amount", "must not be negative")
@@ -234,6 +236,8 @@ def report_figures(
     v.raise_if_any()
     with uow:
         customer = uow.customers.get(customer_id)
+        if event_id and not uow.claim_event(event_id, "report_figures"):
+            return customer
         before = customer.grade
         customer.apply_figures(amount, overdue_days, cooperation_start, deps.thresholds, deps.clock())
         if customer.grade is not before:
