@@ -15,6 +15,7 @@ from pathlib import Path
 import grpc
 import redis
 from grpc_health.v1 import health_pb2, health_pb2_grpc
+from pydantic import SecretStr
 
 from services.common.auth import issue_token
 from services.common.config import ServiceSettings
@@ -151,7 +152,7 @@ def _wait(check: object, name: str, timeout: float = 30.0) -> None:
 
 
 def _announce(components: list[Component], secret: str) -> None:
-    settings = ServiceSettings(jwt_secret=secret)
+    settings = ServiceSettings(jwt_secret=SecretStr(secret))
     token = issue_token(settings, "admin", ["admin"], "", 12 * 3600)
     print("\ncallops is running (Ctrl-C stops everything)")
     for component in components:

@@ -90,8 +90,8 @@ class EnumMap(Generic[E]):
     def __init__(self, wrapper: Any, prefix: str, cls: type[E]) -> None:
         self._wrapper, self._prefix, self._cls = wrapper, prefix + "_", cls
 
-    def out(self, value: E) -> int:
-        return int(self._wrapper.Value(self._prefix + value.name))
+    def out(self, value: E) -> Any:
+        return self._wrapper.Value(self._prefix + value.name)
 
     def into(self, number: int, field: str) -> E:
         try:

@@ -28,33 +28,35 @@ RPC_SECONDS = Histogram(
 )
 RPC_TOTAL = Counter("callops_rpc_total", "RPCs by method and status code", ["method", "code"])
 
-Around = Callable[[str, grpc.aio.ServicerContext[Any, Any]], contextlib.AbstractAsyncContextManager[None]]
+Context = grpc.aio.ServicerContext[Any, Any]
+Handler = grpc.RpcMethodHandler[Any, Any]
+Around = Callable[[str, Context], contextlib.AbstractAsyncContextManager[None]]
 
 
-class _WrappingInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]
+class _WrappingInterceptor(grpc.aio.ServerInterceptor[Any, Any]):
     """Runs `around(method, context)` around every call of every handler it sees."""
 
     def around(
-        self, method: str, context: grpc.aio.ServicerContext[Any, Any]
+        self, method: str, context: Context
     ) -> contextlib.AbstractAsyncContextManager[None]:
         raise NotImplementedError
 
     async def intercept_service(
         self,
-        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler | None]],
+        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[Handler]],
         details: grpc.HandlerCallDetails,
-    ) -> grpc.RpcMethodHandler | None:
+    ) -> Handler:
         handler = await continuation(details)
-        if handler is None:
-            return None
+        if handler is None:  # unknown method: grpc answers UNIMPLEMENTED
+            return handler
         return _wrap(handler, details.method, self.around)
 
 
-def _wrap(handler: grpc.RpcMethodHandler, method: str, around: Around) -> grpc.RpcMethodHandler:
+def _wrap(handler: Handler, method: str, around: Around) -> Handler:
     if handler.unary_unary or handler.stream_unary:
-        inner = handler.unary_unary or handler.stream_unary
+        inner: Any = handler.unary_unary or handler.stream_unary
 
-        async def unary(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
+        async def unary(request: Any, context: Context) -> Any:
             async with around(method, context):
                 return await inner(request, context)
 
@@ -65,9 +67,9 @@ def _wrap(handler: grpc.RpcMethodHandler, method: str, around: Around) -> grpc.R
         )
         return make(unary, handler.request_deserializer, handler.response_serializer)
 
-    inner_stream = handler.unary_stream or handler.stream_stream
+    inner_stream: Any = handler.unary_stream or handler.stream_stream
 
-    async def streaming(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> AsyncIterator[Any]:
+    async def streaming(request: Any, context: Context) -> AsyncIterator[Any]:
         async with around(method, context):
             async for item in inner_stream(request, context):
                 yield item
@@ -80,7 +82,7 @@ def _wrap(handler: grpc.RpcMethodHandler, method: str, around: Around) -> grpc.R
     return make_stream(streaming, handler.request_deserializer, handler.response_serializer)
 
 
-def _metadata(context: grpc.aio.ServicerContext[Any, Any], key: str) -> str | None:
+def _metadata(context: Context, key: str) -> str | None:
     for k, v in context.invocation_metadata() or ():
         if k == key:
             return v if isinstance(v, str) else v.decode()
@@ -91,7 +93,7 @@ class RequestIdInterceptor(_WrappingInterceptor):
     """Takes the caller's x-request-id (or makes one) and returns it to the caller."""
 
     @contextlib.asynccontextmanager
-    async def around(self, method: str, context: grpc.aio.ServicerContext[Any, Any]) -> AsyncIterator[None]:
+    async def around(self, method: str, context: Context) -> AsyncIterator[None]:
         rid = _metadata(context, "x-request-id") or uuid.uuid4().hex
         token = request_id.set(rid[:64])
         try:
@@ -108,7 +110,7 @@ class ObservabilityInterceptor(_WrappingInterceptor):
         self._access_log = access_log
 
     @contextlib.asynccontextmanager
-    async def around(self, method: str, context: grpc.aio.ServicerContext[Any, Any]) -> AsyncIterator[None]:
+    async def around(self, method: str, context: Context) -> AsyncIterator[None]:
         start = time.perf_counter()
         code = "OK"
         try:
@@ -130,7 +132,7 @@ class ObservabilityInterceptor(_WrappingInterceptor):
                 )
 
 
-def _code_name(context: grpc.aio.ServicerContext[Any, Any], default: str) -> str:
+def _code_name(context: Context, default: str) -> str:
     code = context.code()
     if isinstance(code, grpc.StatusCode):
         return code.name
@@ -149,7 +151,7 @@ class AuthInterceptor(_WrappingInterceptor):
         self._policy = policy
 
     @contextlib.asynccontextmanager
-    async def around(self, method: str, context: grpc.aio.ServicerContext[Any, Any]) -> AsyncIterator[None]:
+    async def around(self, method: str, context: Context) -> AsyncIterator[None]:
         if method.startswith(OPEN_PREFIXES):
             yield
             return
@@ -180,7 +182,7 @@ class ErrorInterceptor(_WrappingInterceptor):
     with its traceback, and the caller gets the request id instead of our internals."""
 
     @contextlib.asynccontextmanager
-    async def around(self, method: str, context: grpc.aio.ServicerContext[Any, Any]) -> AsyncIterator[None]:
+    async def around(self, method: str, context: Context) -> AsyncIterator[None]:
         try:
             yield
         except errors.DomainError as exc:
@@ -195,7 +197,7 @@ class ErrorInterceptor(_WrappingInterceptor):
 
 
 async def _abort(
-    context: grpc.aio.ServicerContext[Any, Any],
+    context: Context,
     code: grpc.StatusCode,
     reason: str,
     message: str,

@@ -89,7 +89,10 @@ def parse_filter(text: str, fields: Mapping[str, FilterField], field: str = "fil
             raise InvalidArgument.of(field, f"expected `field = value` at: {rest[:40]!r}")
         name, value = match.group(1), match.group(2)
         if value.startswith('"'):
-            value = json.loads(value)
+            try:
+                value = json.loads(value)
+            except ValueError:  # a bad escape such as \q, or a raw control character
+                raise InvalidArgument.of(field, f"bad quoted value for {name}") from None
         spec = fields.get(name)
         if spec is None:
             raise InvalidArgument.of(field, f"unknown field {name!r}; known: {', '.join(sorted(fields))}")

@@ -6,11 +6,13 @@ import asyncio
 import multiprocessing
 import os
 import signal
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_health.v1._async import HealthServicer
 from grpc_reflection.v1alpha import reflection
 from prometheus_client import start_http_server
 
@@ -38,12 +40,12 @@ class ServiceRegistration:
     policy: Mapping[str, str]
     on_start: Callable[[], Awaitable[None]] | None = None
     on_stop: Callable[[], Awaitable[None]] | None = None
-    background: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    background: list[Callable[[], Coroutine[Any, Any, None]]] = field(default_factory=list)
 
 
 def build_server(
     settings: ServiceSettings, registration: ServiceRegistration, access_log: bool = True
-) -> tuple[grpc.aio.Server, health.aio.HealthServicer, int]:
+) -> tuple[grpc.aio.Server, HealthServicer, int]:
     interceptors = [
         RequestIdInterceptor(),
         ObservabilityInterceptor(access_log=access_log),
@@ -59,7 +61,7 @@ def build_server(
         ],
     )
     registration.add_to_server(server)
-    health_servicer = health.aio.HealthServicer()
+    health_servicer = HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     reflection.enable_server_reflection(
         [*registration.service_names, health.SERVICE_NAME, reflection.SERVICE_NAME], server

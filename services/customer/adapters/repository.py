@@ -6,7 +6,7 @@ import functools
 import json
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from sqlalchemy import (
     ColumnElement,
@@ -14,12 +14,13 @@ from sqlalchemy import (
     String,
     and_,
     bindparam,
-    cast,
     insert,
     or_,
     select,
     update,
 )
+from sqlalchemy import cast as sql_cast
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session, aliased, joinedload, noload
 
 from services.common.errors import NotFound
@@ -103,24 +104,6 @@ class CustomerRepository(Repository[model.Customer]):
                 return found, matched_on
         return None
 
-    def list(
-        self, terms: dict[str, Any], order: str, descending: bool, after: dict[str, Any] | None,
-        limit: int,
-    ) -> list[model.Customer]:
-        c = orm.customers.c
-        stmt = select(model.Customer).where(c.deleted_at.is_(None))
-        for key, value in terms.items():
-            if key == "tag":
-                # Tags are JSON text written with ensure_ascii=False, so the quoted tag is a
-                # plain substring on SQLite and PostgreSQL alike.
-                stmt = stmt.where(cast(c.tags, String).like(f'%{_json_str(value)}%'))
-            elif key == "full_name" and value.endswith("*"):
-                stmt = stmt.where(c.full_name.startswith(value[:-1], autoescape=True))
-            else:
-                stmt = stmt.where(getattr(c, key) == value)
-        return self.page(keyset(stmt, getattr(c, order), c.id, descending,
-                                _dt(after) if order in ("created_at", "updated_at") else after, limit))
-
     def move_children(self, source: model.Customer, target: model.Customer) -> dict[str, int]:
         """Repoints everything that belongs to `source` at `target`, set-based; returns counts."""
         self.session.flush()
@@ -132,7 +115,7 @@ class CustomerRepository(Repository[model.Customer]):
                 update(table).where(table.c.customer_id == source_id).values(customer_id=target_id)
                 .execution_options(synchronize_session=False)
             )
-            moved[table.name] = result.rowcount
+            moved[table.name] = cast(CursorResult[Any], result).rowcount
         # The bulk update bypassed the identity map: reload both contact lists.
         self.session.expire(target, ["contacts"])
         self.session.expire(source, ["contacts"])
@@ -155,6 +138,24 @@ class CustomerRepository(Repository[model.Customer]):
         rows = self.session.execute(_lookup_statement(), {"e164": e164}).unique().all()
         return [(row[0], row[1]) for row in rows]
 
+    def list(
+        self, terms: dict[str, Any], order: str, descending: bool, after: dict[str, Any] | None,
+        limit: int,
+    ) -> list[model.Customer]:
+        c = orm.customers.c
+        stmt = select(model.Customer).where(c.deleted_at.is_(None))
+        for key, value in terms.items():
+            if key == "tag":
+                # Tags are JSON text written with ensure_ascii=False, so the quoted tag is a
+                # plain substring on SQLite and PostgreSQL alike.
+                stmt = stmt.where(sql_cast(c.tags, String).like(f'%{_json_str(value)}%'))
+            elif key == "full_name" and value.endswith("*"):
+                stmt = stmt.where(c.full_name.startswith(value[:-1], autoescape=True))
+            else:
+                stmt = stmt.where(getattr(c, key) == value)
+        return self.page(keyset(stmt, getattr(c, order), c.id, descending,
+                                _dt(after) if order in ("created_at", "updated_at") else after, limit))
+
 
 @functools.cache
 def _lookup_statement() -> Any:
@@ -165,8 +166,8 @@ def _lookup_statement() -> Any:
     return (
         select(model.Customer, model.Contact)
         .join(model.Contact, orm.contacts.c.customer_id == c.id)
-        .join(match, match.contact_id == orm.contacts.c.id)  # type: ignore[attr-defined]
-        .where(match.e164 == bindparam("e164"), c.deleted_at.is_(None))
+        .join(match, match.contact_id == orm.contacts.c.id)  # type: ignore[arg-type]
+        .where(match.e164 == bindparam("e164"), c.deleted_at.is_(None))  # type: ignore[misc,arg-type]
         .options(noload(model.Customer.contacts), joinedload(model.Contact.phones))  # type: ignore[arg-type]
         .order_by(c.created_at)
         .limit(20)

@@ -117,6 +117,7 @@ LIMITS = {
 def check_text(v: Violations, path: str, value: str, *, required: bool = False) -> str:
     value = value.strip()
     key = path.rsplit(".", 1)[-1]
+    key = re.sub(r"s\[\d+\]$", "", key)  # one element of a list: tags[3] -> tag
     if required and not value:
         v.add(path, "is required")
     elif len(value) > LIMITS.get(key, 200):

@@ -14,6 +14,7 @@ from callops.customer.v1 import customer_pb2 as pb
 from callops.customer.v1 import customer_pb2_grpc
 from services.common import convert
 from services.common.auth import Principal, current_principal
+from services.common.convert import EnumMap
 from services.common.pagination import (
     FilterField,
     PageTokens,
@@ -22,6 +23,7 @@ from services.common.pagination import (
     parse_filter,
     parse_order_by,
 )
+from services.common.privacy import mask_phone
 from services.customer.adapters.uow import CustomerUnitOfWork
 from services.customer.domain import model
 from services.customer.entrypoints import converters as cv
@@ -61,7 +63,7 @@ CUSTOMER_FILTER = {
     "lead_stage": FilterField(cv.LEAD_STAGE.filter_values()),
     "kind": FilterField(cv.KIND.filter_values()),
 }
-CUSTOMER_ENUM_TERMS = {"grade": cv.GRADE, "credit_rating": cv.CREDIT_RATING,
+CUSTOMER_ENUM_TERMS: dict[str, EnumMap[Any]] = {"grade": cv.GRADE, "credit_rating": cv.CREDIT_RATING,
                        "lifecycle_stage": cv.LIFECYCLE_STAGE, "lead_stage": cv.LEAD_STAGE,
                        "kind": cv.KIND}
 CUSTOMER_ORDER = {"create_time": "created_at", "update_time": "updated_at",
@@ -169,7 +171,7 @@ class CustomerServicer(customer_pb2_grpc.CustomerServiceServicer):
         e164, matches = await self._run(customers.lookup_by_phone, request.phone_number)
         who = _principal()
         return pb.LookupByPhoneResponse(
-            phone_number=e164 if who.sees_pii else cv.mask_phone(e164),
+            phone_number=e164 if who.sees_pii else mask_phone(e164),
             matches=[pb.PhoneMatch(customer=self._customer(c, with_contacts=False),
                                    contact=cv.contact_out(ct, who)) for c, ct in matches],
         )

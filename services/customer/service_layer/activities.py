@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from services.common.auth import Principal
-from services.common.errors import InvalidArgument, Violations
+from services.common.errors import InvalidArgument, NotFound, Violations
 from services.customer.adapters.uow import CustomerUnitOfWork
 from services.customer.domain import events, model
 from services.customer.domain.rules import TicketPriority
@@ -83,7 +83,8 @@ def complete_todo(uow: CustomerUnitOfWork, deps: Deps, interaction_id: str, todo
     with uow:
         todo = uow.todos.get(todo_id)
         if todo.interaction_id != interaction_id:
-            uow.todos.get(f"{interaction_id}/todos/{todo_id}")  # raises NotFound with the name
+            name = f"interactions/{interaction_id}/todos/{todo_id}"
+            raise NotFound(f"{name} not found", metadata={"resource": name})
         todo.complete(deps.clock())
         uow.commit()
         return todo

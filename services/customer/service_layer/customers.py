@@ -27,6 +27,8 @@ from services.customer.domain.phones import InvalidPhoneNumber, to_e164
 from services.customer.domain.rules import Thresholds
 
 CODE = re.compile(r"^[A-Za-z0-9-]{1,40}$")
+# Amounts are stored as a BIGINT of 1/10,000 CNY (services.common.db.Amount).
+MAX_AMOUNT = Decimal(10) ** 14
 
 
 @dataclass(frozen=True)
@@ -187,6 +189,10 @@ def merge_customers(
         if any(c.key_decision_maker for c in target.contacts):
             for c in source.contacts:
                 c.key_decision_maker = False
+        # Follow-ups from both plans: keep the target's, drop the source's open ones (before
+        # the move, after which the two can no longer be told apart).
+        for follow_up in uow.follow_ups.open_for(source.id):
+            follow_up.cancel()
         moved = uow.customers.move_children(source, target)
         source.deleted_at = now
         source.merged_into = target.id
@@ -200,10 +206,6 @@ def merge_customers(
         uow.customers.audit(target.id, "merged", actor.user_name, now, detail)
         uow.customers.audit(source.id, "merged_into", actor.user_name, now,
                             {"target": target.resource_name, "reason": reason})
-        # Follow-ups from both plans: keep the target's, drop the source's open ones.
-        for follow_up in uow.follow_ups.open_for(target.id):
-            if follow_up.owner == source.owner and follow_up.owner != target.owner:
-                follow_up.cancel()
         target.events.append(
             events.CustomerMerged(target.resource_name, source.resource_name, actor.user_name)
         )
@@ -231,6 +233,10 @@ def report_figures(
     v = Violations()
     if amount < 0:
         v.add("annual_contract_amount", "must not be negative")
+    elif amount >= MAX_AMOUNT:
+        v.add("annual_contract_amount", f"must be below {MAX_AMOUNT} CNY")
+    elif amount != amount.quantize(Decimal("0.0001")):
+        v.add("annual_contract_amount", "at most 4 decimal places (stored in 1/10,000 CNY)")
     if overdue_days < 0:
         v.add("longest_overdue_days", "must not be negative")
     v.raise_if_any()

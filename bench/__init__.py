@@ -1,0 +1,1 @@
+"""Benchmark harness behind `make bench`: gRPC scenarios measured against a bare echo service."""
