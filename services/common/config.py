@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from pydantic import Field, SecretStr, ValidationError, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
 from services.common.rights import DEFAULT_ROLE_RIGHTS
 
@@ -37,7 +37,7 @@ class ServiceSettings(BaseSettings):
 
     jwt_secret: SecretStr | None = None
     jwt_public_key_file: Path | None = None
-    jwt_algorithm: str = "HS256"
+    jwt_algorithm: Literal["HS256", "HS384", "HS512", "RS256", "RS384", "RS512"] = "HS256"
     jwt_issuer: str = "callops"
     jwt_audience: str = "callops"
     # Role -> rights, as JSON in CALLOPS_ROLE_RIGHTS; defaults in services.common.rights.
@@ -64,6 +64,8 @@ class ServiceSettings(BaseSettings):
             )
         if self.jwt_algorithm.startswith("RS") and self.jwt_public_key_file is None:
             raise ValueError("CALLOPS_JWT_PUBLIC_KEY_FILE is required for RS* tokens")
+        if self.jwt_algorithm.startswith("HS") and self.jwt_public_key_file is not None:
+            raise ValueError("CALLOPS_JWT_PUBLIC_KEY_FILE goes with RS* tokens, not HS*")
         if self.jwt_secret is not None and len(self.jwt_secret.get_secret_value()) < 32:
             raise ValueError("CALLOPS_JWT_SECRET must be at least 32 characters")
         return self
@@ -85,4 +87,7 @@ def load_settings(cls: type[S], **overrides: Any) -> S:
             var = f"CALLOPS_{where.upper()}" if where else "settings"
             lines.append(f"  {var}: {err['msg']}")
         sys.stderr.write("callops: invalid configuration\n" + "\n".join(lines) + "\n")
+        raise SystemExit(2) from None
+    except SettingsError as exc:  # not even parseable, e.g. CALLOPS_ROLE_RIGHTS='{'
+        sys.stderr.write(f"callops: invalid configuration\n  {exc}: {exc.__cause__}\n")
         raise SystemExit(2) from None

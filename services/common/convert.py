@@ -21,14 +21,14 @@ _ID = re.compile(r"^[0-9a-f]{32}$")
 def parse_name(name: str, collection: str, field: str) -> str:
     """`customers/0f3a...` -> `0f3a...`; anything else is the request's fault."""
     prefix = collection + "/"
-    if not name.startswith(prefix) or not _ID.match(name[len(prefix):]):
+    if not name.startswith(prefix) or not _ID.fullmatch(name[len(prefix):]):  # no "\n" after $
         raise InvalidArgument.of(field, f"must be a resource name like {collection}/<32 hex digits>")
     return name[len(prefix):]
 
 
 def parse_nested_name(name: str, parent: str, child: str, field: str) -> tuple[str, str]:
     """`interactions/<id>/todos/<id>` -> (parent id, child id)."""
-    match = re.match(rf"^{parent}/([0-9a-f]{{32}})/{child}/([0-9a-f]{{32}})$", name)
+    match = re.fullmatch(rf"{parent}/([0-9a-f]{{32}})/{child}/([0-9a-f]{{32}})", name)
     if match is None:
         raise InvalidArgument.of(field, f"must be a name like {parent}/<id>/{child}/<id>")
     return match.group(1), match.group(2)

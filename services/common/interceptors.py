@@ -8,7 +8,7 @@ import contextlib
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import grpc
 from prometheus_client import Counter, Histogram
@@ -29,11 +29,16 @@ RPC_SECONDS = Histogram(
 RPC_TOTAL = Counter("callops_rpc_total", "RPCs by method and status code", ["method", "code"])
 
 Context = grpc.aio.ServicerContext[Any, Any]
-Handler = grpc.RpcMethodHandler[Any, Any]
+if TYPE_CHECKING:  # grpc-stubs make these generic; grpc's own classes take no parameters
+    Handler = grpc.RpcMethodHandler[Any, Any]
+    _ServerInterceptor = grpc.aio.ServerInterceptor[Any, Any]
+else:
+    Handler = grpc.RpcMethodHandler
+    _ServerInterceptor = grpc.aio.ServerInterceptor
 Around = Callable[[str, Context], contextlib.AbstractAsyncContextManager[None]]
 
 
-class _WrappingInterceptor(grpc.aio.ServerInterceptor[Any, Any]):
+class _WrappingInterceptor(_ServerInterceptor):
     """Runs `around(method, context)` around every call of every handler it sees."""
 
     def around(

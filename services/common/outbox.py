@@ -143,14 +143,17 @@ class OutboxRelay:
         published = 0
         with self._engine.begin() as conn:
             rows = conn.execute(
-                select(ob.c.seq, ob.c.event_id, ob.c.topic, ob.c.payload, ob.c.attempts)
-                .where(ob.c.published_at.is_(None), ob.c.next_attempt_at <= now)
+                select(ob.c.seq, ob.c.event_id, ob.c.topic, ob.c.payload, ob.c.attempts,
+                       ob.c.next_attempt_at)
+                .where(ob.c.published_at.is_(None))
                 .order_by(ob.c.seq)
                 .limit(self._batch_size)
                 # Several replicas may relay: each row goes to exactly one of them.
                 .with_for_update(skip_locked=True)
             ).all()
             for row in rows:
+                if row.next_attempt_at > now:
+                    break  # a retry not yet due holds back the events after it: order is kept
                 try:
                     self._publisher.publish(row.event_id, row.topic, json.loads(row.payload))
                 except Exception as exc:

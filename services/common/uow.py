@@ -95,7 +95,13 @@ def idempotency_lookup(session: Session, table: Table, key: str) -> str | None:
 
 
 def idempotency_remember(session: Session, table: Table, key: str, resource: str, now: datetime) -> None:
-    session.execute(insert(table).values(key=key, resource=resource, created_at=now))
+    try:
+        session.execute(insert(table).values(key=key, resource=resource, created_at=now))
+    except IntegrityError as exc:  # a concurrent retry with the same key got there first
+        raise errors.AlreadyExists(
+            "another request with this request_id got there first; retry to get its result",
+            reason="CONFLICT",
+        ) from exc
 
 
 def idempotency_table(metadata: Any) -> Table:

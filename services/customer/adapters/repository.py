@@ -116,9 +116,10 @@ class CustomerRepository(Repository[model.Customer]):
                 .execution_options(synchronize_session=False)
             )
             moved[table.name] = cast(CursorResult[Any], result).rowcount
-        # The bulk update bypassed the identity map: reload both contact lists.
-        self.session.expire(target, ["contacts"])
-        self.session.expire(source, ["contacts"])
+        # The bulk update bypassed the identity map: reload both contact lists now, so the
+        # entities stay usable after the session closes.
+        self.session.refresh(target, ["contacts"])
+        self.session.refresh(source, ["contacts"])
         return moved
 
     def audit(self, customer_id: str, action: str, actor: str, at: datetime, detail: dict[str, Any]) -> None:
@@ -148,7 +149,8 @@ class CustomerRepository(Repository[model.Customer]):
             if key == "tag":
                 # Tags are JSON text written with ensure_ascii=False, so the quoted tag is a
                 # plain substring on SQLite and PostgreSQL alike.
-                stmt = stmt.where(sql_cast(c.tags, String).like(f'%{_json_str(value)}%'))
+                pattern = f'%{_json_str(value)}%'
+                stmt = stmt.where(sql_cast(c.tags, String).like(pattern, escape="\\"))
             elif key == "full_name" and value.endswith("*"):
                 stmt = stmt.where(c.full_name.startswith(value[:-1], autoescape=True))
             else:

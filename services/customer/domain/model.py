@@ -128,7 +128,7 @@ def check_text(v: Violations, path: str, value: str, *, required: bool = False) 
 def check_user(v: Violations, path: str, value: str, *, required: bool = True) -> str:
     if not value and not required:
         return ""
-    if not USER_NAME.match(value):
+    if not USER_NAME.fullmatch(value):  # match() would let a trailing "\n" through $
         v.add(path, "must be a user name like users/zhang.san")
     return value
 
@@ -485,8 +485,13 @@ class Ticket:
         ))
 
     def assign(self, assignee: str, now: datetime) -> None:
-        self.assignee = assignee
-        self._move(TicketState.ASSIGNED, now)
+        previous = self.assignee
+        self.assignee = assignee  # the event carries the new assignee
+        try:
+            self._move(TicketState.ASSIGNED, now)
+        except FailedPrecondition:
+            self.assignee = previous
+            raise
 
     def start(self, now: datetime) -> None:
         self._move(TicketState.IN_PROGRESS, now)

@@ -96,7 +96,7 @@ def open_ticket(
     request_id: str = "",
 ) -> model.Ticket:
     v = Violations()
-    if not model.TICKET_TYPE.match(type_):
+    if not model.TICKET_TYPE.fullmatch(type_):
         v.add("ticket.type", "lowercase letters, digits and underscores, such as complaint")
     model.check_enum(v, "ticket.priority", priority)
     title = model.check_text(v, "ticket.title", title, required=True)

@@ -66,6 +66,7 @@ def create_customer(
     contacts: list[dict[str, Any]], request_id: str = "", allow_duplicate: bool = False,
 ) -> model.Customer:
     v = Violations()
+    values = dict(values)
     for required in ("full_name", "kind", "owner"):
         values.setdefault(required, "" if required != "kind" else model.CustomerKind.UNSPECIFIED)
     values = model.validate_customer_fields(v, "customer", values)
@@ -210,7 +211,7 @@ def merge_customers(
             events.CustomerMerged(target.resource_name, source.resource_name, actor.user_name)
         )
         uow.commit()
-        return uow.customers.get(target.id)
+        return target
 
 
 def lookup_by_phone(
