@@ -20,7 +20,19 @@ def make_celery(name: str, broker_url: str, timezone: str = "Asia/Shanghai", **c
         worker_prefetch_multiplier=1,
         task_ignore_result=True,
         broker_connection_retry_on_startup=True,
-        broker_transport_options={"visibility_timeout": 3600},
+        # max_retries=0: a publish to a broker that is down fails at once (the outbox relay
+        # retries it later) instead of holding the relay's transaction for ~6 s; workers
+        # still reconnect through broker_connection_max_retries. Timeouts cover a host that
+        # drops packets rather than refusing.
+        broker_transport_options={
+            "visibility_timeout": 3600,
+            "max_retries": 0,
+            "socket_connect_timeout": 2,
+            "socket_timeout": 5,
+        },
+        # Celery 6's default, set now: a task running when the broker connection drops is
+        # cancelled and redelivered rather than finishing unacknowledged.
+        worker_cancel_long_running_tasks_on_connection_loss=True,
         timezone=timezone,
         enable_utc=True,
         task_default_queue=name,
