@@ -19,20 +19,21 @@ run: setup
 test: setup
 	$(PY) -m pytest
 
+# OUT lets protos-check generate into a scratch directory.
+OUT ?= $(GEN)
 protos: setup
-	rm -rf $(GEN)/callops
+	rm -rf $(OUT)/callops && mkdir -p $(OUT)
 	$(PY) -m grpc_tools.protoc -I protos -I protos/third_party \
-	  --python_out=$(GEN) --pyi_out=$(GEN) --grpc_python_out=$(GEN) \
-	  --plugin=protoc-gen-mypy_grpc=$(VENV)/bin/protoc-gen-mypy_grpc --mypy_grpc_out=$(GEN) \
+	  --python_out=$(OUT) --pyi_out=$(OUT) --grpc_python_out=$(OUT) \
+	  --plugin=protoc-gen-mypy_grpc=$(VENV)/bin/protoc-gen-mypy_grpc --mypy_grpc_out=quiet:$(OUT) \
 	  $(PROTOS)
-	find $(GEN)/callops -type d -exec touch {}/__init__.py \;
+	find $(OUT)/callops -type d -exec touch {}/__init__.py \;
 
-# Regenerates into a scratch copy and fails when the committed code differs.
+# Regenerates into a scratch directory and fails when the committed code differs.
 protos-check: setup
-	@tmp=$$(mktemp -d) && cp -r . $$tmp/src 2>/dev/null; \
-	$(MAKE) -s -C $$tmp/src protos VENV=$(abspath $(VENV)) >/dev/null && \
-	if diff -r $(GEN)/callops $$tmp/src/$(GEN)/callops; then echo "protos: generated code is up to date"; \
-	else echo "protos: generated code is stale, run 'make protos' and commit" >&2; rm -rf $$tmp; exit 1; fi; rm -rf $$tmp
+	@tmp=$$(mktemp -d) && $(MAKE) -s protos OUT=$$tmp && \
+	if diff -r $(GEN)/callops $$tmp/callops; then echo "protos: generated code is up to date"; rm -rf $$tmp; \
+	else echo "protos: generated code is stale: run 'make protos' and commit" >&2; rm -rf $$tmp; exit 1; fi
 
 lint: setup
 	cd protos && buf lint
