@@ -36,15 +36,15 @@ def handle_event(app: CustomerApp, event_id: str, topic: str, payload: dict[str,
 def make_worker(app: CustomerApp) -> Celery:
     celery = make_celery("customer", app.settings.broker_url, app.settings.timezone)
 
-    @celery.task(name="customer.handle_event", **RETRYING)  # type: ignore[untyped-decorator]
+    @celery.task(name="customer.handle_event", shared=False, **RETRYING)  # type: ignore[untyped-decorator]
     def handle_event_task(event_id: str, topic: str, payload: dict[str, Any]) -> None:
         handle_event(app, event_id, topic, payload)
 
-    @celery.task(name="customer.mark_due_follow_ups", **RETRYING)  # type: ignore[untyped-decorator]
+    @celery.task(name="customer.mark_due_follow_ups", shared=False, **RETRYING)  # type: ignore[untyped-decorator]
     def mark_due_follow_ups_task() -> int:
         return activities.mark_due_follow_ups(app.uow(), app.deps.today())
 
-    @celery.task(name="customer.relay_outbox", **RETRYING)  # type: ignore[untyped-decorator]
+    @celery.task(name="customer.relay_outbox", shared=False, **RETRYING)  # type: ignore[untyped-decorator]
     def relay_outbox_task() -> int:
         # The servers relay right after each commit; this catches what the workers wrote.
         return app.relay.publish_pending()
