@@ -46,8 +46,18 @@ def timestamp(value: datetime | None) -> timestamp_pb2.Timestamp | None:
     return ts
 
 
-def from_timestamp(ts: timestamp_pb2.Timestamp, present: bool) -> datetime | None:
-    return ts.ToDatetime(tzinfo=UTC) if present else None
+def from_timestamp(
+    ts: timestamp_pb2.Timestamp, present: bool, field: str = "timestamp"
+) -> datetime | None:
+    """An unset Timestamp is None; one outside 0001-9999 or with bad nanos is refused."""
+    if not present:
+        return None
+    try:
+        return ts.ToDatetime(tzinfo=UTC)
+    except (ValueError, OverflowError):
+        raise InvalidArgument.of(
+            field, "not a valid timestamp (years 1-9999, nanos 0-999999999)"
+        ) from None
 
 
 def to_date(value: date | None) -> date_pb2.Date | None:

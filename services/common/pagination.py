@@ -93,6 +93,8 @@ def parse_filter(text: str, fields: Mapping[str, FilterField], field: str = "fil
                 value = json.loads(value)
             except ValueError:  # a bad escape such as \q, or a raw control character
                 raise InvalidArgument.of(field, f"bad quoted value for {name}") from None
+        if "\x00" in value:  # no database column can hold it
+            raise InvalidArgument.of(field, f"bad value for {name}: NUL character")
         spec = fields.get(name)
         if spec is None:
             raise InvalidArgument.of(field, f"unknown field {name!r}; known: {', '.join(sorted(fields))}")

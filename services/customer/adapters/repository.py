@@ -22,6 +22,7 @@ from sqlalchemy import (
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session, aliased, joinedload, noload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from services.common.errors import NotFound
 from services.customer.adapters import orm
@@ -116,8 +117,12 @@ class CustomerRepository(Repository[model.Customer]):
                 .execution_options(synchronize_session=False)
             )
             moved[table.name] = cast(CursorResult[Any], result).rowcount
-        # The bulk update bypassed the identity map: reload both contact lists now, so the
-        # entities stay usable after the session closes.
+        # The bulk update bypassed the identity map: children already loaded (the source's
+        # contacts and phones) still say `customer_id == source`; set what the rows now hold.
+        for entity in list(self.session.identity_map.values()):
+            if getattr(entity, "customer_id", None) == source_id:
+                set_committed_value(entity, "customer_id", target_id)
+        # Reload both contact lists now, so the entities stay usable after the session closes.
         self.session.refresh(target, ["contacts"])
         self.session.refresh(source, ["contacts"])
         return moved

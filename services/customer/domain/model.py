@@ -110,19 +110,32 @@ LIMITS = {
     "ownership_type": 50, "description": 2000, "department": 100, "display_name": 100,
     "title": 100, "email": 254, "hobbies": 500, "topic": 200, "summary": 5000,
     "resolution": 2000, "feedback": 2000, "text": 2000, "comment": 2000, "solution": 2000,
-    "note": 500, "tag": 30,
+    "note": 500, "tag": 30, "todo_description": 500,
 }
 
 
-def check_text(v: Violations, path: str, value: str, *, required: bool = False) -> str:
+def check_text(
+    v: Violations, path: str, value: str, *, required: bool = False, limit: int | None = None
+) -> str:
     value = value.strip()
     key = path.rsplit(".", 1)[-1]
     key = re.sub(r"s\[\d+\]$", "", key)  # one element of a list: tags[3] -> tag
+    limit = limit or LIMITS.get(key, 200)
     if required and not value:
         v.add(path, "is required")
-    elif len(value) > LIMITS.get(key, 200):
-        v.add(path, f"at most {LIMITS.get(key, 200)} characters, got {len(value)}")
+    elif len(value) > limit:
+        v.add(path, f"at most {limit} characters, got {len(value)}")
+    elif "\x00" in value:  # PostgreSQL text cannot hold it
+        v.add(path, "must not contain NUL characters")
     return value
+
+
+def check_request_id(v: Violations, request_id: str) -> None:
+    """The idempotency key is stored as `<method>:<user>:<request_id>` in a VARCHAR(200)."""
+    if len(request_id) > 100:
+        v.add("request_id", "at most 100 characters")
+    elif "\x00" in request_id:
+        v.add("request_id", "must not contain NUL characters")
 
 
 def check_user(v: Violations, path: str, value: str, *, required: bool = True) -> str:

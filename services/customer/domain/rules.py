@@ -79,6 +79,8 @@ def credit_rating_for(longest_overdue_days: int, t: Thresholds) -> CreditRating:
 def is_long_term(cooperation_start: date | None, today: date, t: Thresholds) -> bool:
     if cooperation_start is None:
         return False
+    if cooperation_start.year + t.long_term_years > date.max.year:
+        return False  # the anniversary is past year 9999: not a date, and surely not yet
     try:
         anniversary = cooperation_start.replace(year=cooperation_start.year + t.long_term_years)
     except ValueError:  # 29 February

@@ -226,7 +226,8 @@ class CustomerServicer(customer_pb2_grpc.CustomerServiceServicer):
         ]
         interaction = await self._run(
             activities.record_interaction, self._deps, _principal(), cid,
-            convert.from_timestamp(i.occur_time, i.HasField("occur_time")),
+            convert.from_timestamp(i.occur_time, i.HasField("occur_time"),
+                                   "interaction.occur_time"),
             cv.CHANNEL.into(i.channel, "interaction.channel"), i.topic, i.summary,
             list(i.our_participants), list(i.customer_participants), list(i.agreements), todos,
             request.request_id,

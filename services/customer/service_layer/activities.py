@@ -30,10 +30,12 @@ def record_interaction(
     for i, user in enumerate(our_participants):
         model.check_user(v, f"{p}.our_participants[{i}]", user)
     for i, todo in enumerate(todos):
-        model.check_text(v, f"{p}.todos[{i}].description", todo["description"], required=True)
+        model.check_text(v, f"{p}.todos[{i}].description", todo["description"], required=True,
+                         limit=model.LIMITS["todo_description"])  # a VARCHAR(500) column
         model.check_user(v, f"{p}.todos[{i}].owner", todo["owner"])
         if todo["due_date"] is None:
             v.add(f"{p}.todos[{i}].due_date", "is required")
+    model.check_request_id(v, request_id)
     v.raise_if_any()
     assert occurred_at is not None
     now = deps.clock()
@@ -103,6 +105,7 @@ def open_ticket(
     description = model.check_text(v, "ticket.description", description)
     if len(attachments) > 20:
         v.add("ticket.attachments", "at most 20 attachments")
+    model.check_request_id(v, request_id)
     v.raise_if_any()
     with uow:
         key = f"CreateTicket:{actor.user_id}:{request_id}"
@@ -174,6 +177,7 @@ def submit_survey(
         if not 1 <= scores.get(dimension, 0) <= 5:
             v.add(f"survey.{dimension}", "a score from 1 to 5 is required")
     comment = model.check_text(v, "survey.comment", comment)
+    model.check_request_id(v, request_id)
     v.raise_if_any()
     with uow:
         key = f"SubmitSurvey:{actor.user_id}:{request_id}"

@@ -75,8 +75,7 @@ def create_customer(
         v.add("customer.code", "letters, digits and '-' only, at most 40")
     checked = [model.validate_contact_fields(v, f"contacts[{i}]", {"display_name": "", **c})
                for i, c in enumerate(contacts)]
-    if len(request_id) > 100:
-        v.add("request_id", "at most 100 characters")
+    model.check_request_id(v, request_id)
     v.raise_if_any()
     now = deps.clock()
     with uow:
@@ -262,6 +261,7 @@ def create_contact(
 ) -> model.Contact:
     v = Violations()
     values = model.validate_contact_fields(v, "contact", {"display_name": "", **values})
+    model.check_request_id(v, request_id)
     v.raise_if_any()
     now = deps.clock()
     with uow:
