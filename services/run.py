@@ -83,23 +83,61 @@ def main() -> None:
         "CALLOPS_DATA_DIR": str(DATA),
         "CALLOPS_GRPC_HOST": "127.0.0.1",
     }
-    customer_env = {**common, "CALLOPS_GRPC_PORT": str(CUSTOMER_PORT),
-                    "CALLOPS_DATABASE_URL": f"sqlite:///{DATA / 'customer.db'}"}
+    customer_env = {
+        **common,
+        "CALLOPS_GRPC_PORT": str(CUSTOMER_PORT),
+        "CALLOPS_DATABASE_URL": f"sqlite:///{DATA / 'customer.db'}",
+    }
     env = {**os.environ, **customer_env}
     subprocess.run([python, "-m", "services.customer", "migrate"], env=env, check=True)
 
     celery = [python, "-m", "celery", "-A", "services.customer.worker"]
     components = [
-        Component("redis", [redis_server, "--port", str(REDIS_PORT), "--bind", "127.0.0.1",
-                            "--dir", str(DATA), "--appendonly", "yes", "--save", "",
-                            "--loglevel", "warning"]),
-        Component("customer", [python, "-m", "services.customer", "serve"], customer_env,
-                  grpc_port=CUSTOMER_PORT),
-        Component("customer-worker", [*celery, "worker", "-Q", "customer", "--concurrency", "2",
-                                      "--without-gossip", "--without-mingle", "-l", "WARNING"],
-                  customer_env),
-        Component("customer-beat", [*celery, "beat", "-s", str(DATA / "customer-beat"),
-                                    "-l", "WARNING"], customer_env),
+        Component(
+            "redis",
+            [
+                redis_server,
+                "--port",
+                str(REDIS_PORT),
+                "--bind",
+                "127.0.0.1",
+                "--dir",
+                str(DATA),
+                "--appendonly",
+                "yes",
+                "--save",
+                "",
+                "--loglevel",
+                "warning",
+            ],
+        ),
+        Component(
+            "customer",
+            [python, "-m", "services.customer", "serve"],
+            customer_env,
+            grpc_port=CUSTOMER_PORT,
+        ),
+        Component(
+            "customer-worker",
+            [
+                *celery,
+                "worker",
+                "-Q",
+                "customer",
+                "--concurrency",
+                "2",
+                "--without-gossip",
+                "--without-mingle",
+                "-l",
+                "WARNING",
+            ],
+            customer_env,
+        ),
+        Component(
+            "customer-beat",
+            [*celery, "beat", "-s", str(DATA / "customer-beat"), "-l", "WARNING"],
+            customer_env,
+        ),
     ]
     stopping = False
 
@@ -124,8 +162,11 @@ def main() -> None:
             for component in components:
                 assert component.process is not None
                 if component.process.poll() is not None:
-                    print(f"callops: {component.name} exited with {component.process.returncode}; "
-                          "stopping everything", file=sys.stderr)
+                    print(
+                        f"callops: {component.name} exited with {component.process.returncode}; "
+                        "stopping everything",
+                        file=sys.stderr,
+                    )
                     stopping = True
             time.sleep(0.5)
     finally:
@@ -157,11 +198,17 @@ def _announce(components: list[Component], secret: str) -> None:
     print("\ncallops is running (Ctrl-C stops everything)")
     for component in components:
         where = f"127.0.0.1:{component.grpc_port}" if component.grpc_port else ""
-        print(f"  {component.name:<16} pid {component.process.pid if component.process else '-':<8} {where}")
-    print(f"\nAn admin token for 12 hours (more: `callops token --user ID --role ROLE`, with\n"
-          f"CALLOPS_JWT_SECRET=$(cat {DATA / 'jwt-secret'})):\n{token}\n")
-    print(f"Try: grpcurl -plaintext -H 'authorization: Bearer <token>' 127.0.0.1:{CUSTOMER_PORT} "
-          "list", flush=True)
+        pid = component.process.pid if component.process else "-"
+        print(f"  {component.name:<16} pid {pid:<8} {where}")
+    print(
+        f"\nAn admin token for 12 hours (more: `callops token --user ID --role ROLE`, with\n"
+        f"CALLOPS_JWT_SECRET=$(cat {DATA / 'jwt-secret'})):\n{token}\n"
+    )
+    print(
+        f"Try: grpcurl -plaintext -H 'authorization: Bearer <token>' 127.0.0.1:{CUSTOMER_PORT} "
+        "list",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

@@ -54,8 +54,9 @@ class RecordingPublisher:
 
 
 def customer_settings(database_url: str, **overrides: Any) -> CustomerSettings:
-    return CustomerSettings(jwt_secret=JWT_SECRET, database_url=database_url, grpc_port=0,
-                            **overrides)
+    return CustomerSettings(
+        jwt_secret=JWT_SECRET, database_url=database_url, grpc_port=0, **overrides
+    )
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -83,7 +84,9 @@ def publisher() -> RecordingPublisher:
 
 
 @pytest.fixture
-def customer_app(database_url: str, clock: Clock, publisher: RecordingPublisher) -> Iterator[CustomerApp]:
+def customer_app(
+    database_url: str, clock: Clock, publisher: RecordingPublisher
+) -> Iterator[CustomerApp]:
     upgrade(MIGRATIONS, database_url)
     app = bootstrap(customer_settings(database_url), publisher=publisher, clock=clock)
     yield app

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Mapping
 from contextvars import ContextVar
@@ -11,6 +12,9 @@ import jwt
 
 from services.common.config import ServiceSettings
 from services.common.rights import CONTRACT_AMOUNT, PII
+
+# The same shape the domain accepts in `users/{id}` references.
+USER_ID = re.compile(r"[A-Za-z0-9_.@-]{1,64}")
 
 
 class AuthenticationFailed(Exception):
@@ -72,6 +76,8 @@ class TokenVerifier:
             )
         except jwt.PyJWTError as exc:
             raise AuthenticationFailed(f"invalid token: {exc}") from None
+        if not USER_ID.fullmatch(str(claims["sub"])):
+            raise AuthenticationFailed("invalid token: sub must be a user id like zhang.san")
         roles = claims.get("roles", [])
         if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
             raise AuthenticationFailed("invalid token: roles must be a list of strings")

@@ -21,9 +21,11 @@ _ID = re.compile(r"^[0-9a-f]{32}$")
 def parse_name(name: str, collection: str, field: str) -> str:
     """`customers/0f3a...` -> `0f3a...`; anything else is the request's fault."""
     prefix = collection + "/"
-    if not name.startswith(prefix) or not _ID.fullmatch(name[len(prefix):]):  # no "\n" after $
-        raise InvalidArgument.of(field, f"must be a resource name like {collection}/<32 hex digits>")
-    return name[len(prefix):]
+    if not name.startswith(prefix) or not _ID.fullmatch(name[len(prefix) :]):  # no "\n" after $
+        raise InvalidArgument.of(
+            field, f"must be a resource name like {collection}/<32 hex digits>"
+        )
+    return name[len(prefix) :]
 
 
 def parse_nested_name(name: str, parent: str, child: str, field: str) -> tuple[str, str]:
@@ -73,7 +75,9 @@ def from_date(value: date_pb2.Date, field: str) -> date | None:
     try:
         return date(value.year, value.month, value.day)
     except ValueError:
-        raise InvalidArgument.of(field, "not a calendar date (year, month and day are needed)") from None
+        raise InvalidArgument.of(
+            field, "not a calendar date (year, month and day are needed)"
+        ) from None
 
 
 def to_money(amount: Decimal | None) -> money_pb2.Money | None:
@@ -87,9 +91,7 @@ def to_money(amount: Decimal | None) -> money_pb2.Money | None:
 def from_money(value: money_pb2.Money, field: str) -> Decimal:
     if value.currency_code not in ("", "CNY"):
         raise InvalidArgument.of(f"{field}.currency_code", "only CNY amounts are accepted")
-    if not -999_999_999 <= value.nanos <= 999_999_999 or (
-        value.units * value.nanos < 0
-    ):
+    if not -999_999_999 <= value.nanos <= 999_999_999 or (value.units * value.nanos < 0):
         raise InvalidArgument.of(f"{field}.nanos", "out of range or of the wrong sign")
     return Decimal(value.units) + Decimal(value.nanos) / NANOS
 

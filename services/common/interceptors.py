@@ -23,7 +23,9 @@ log = get_logger("callops.rpc")
 OPEN_PREFIXES = ("/grpc.health.v1.Health/", "/grpc.reflection.")
 
 RPC_SECONDS = Histogram(
-    "callops_rpc_seconds", "RPC latency by method and status code", ["method", "code"],
+    "callops_rpc_seconds",
+    "RPC latency by method and status code",
+    ["method", "code"],
     buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
 )
 RPC_TOTAL = Counter("callops_rpc_total", "RPCs by method and status code", ["method", "code"])
@@ -41,9 +43,7 @@ Around = Callable[[str, Context], contextlib.AbstractAsyncContextManager[None]]
 class _WrappingInterceptor(_ServerInterceptor):
     """Runs `around(method, context)` around every call of every handler it sees."""
 
-    def around(
-        self, method: str, context: Context
-    ) -> contextlib.AbstractAsyncContextManager[None]:
+    def around(self, method: str, context: Context) -> contextlib.AbstractAsyncContextManager[None]:
         raise NotImplementedError
 
     async def intercept_service(
@@ -132,7 +132,10 @@ class ObservabilityInterceptor(_WrappingInterceptor):
             if self._access_log:
                 principal = current_principal.get()
                 log.info(
-                    "rpc", method=method, code=code, ms=round(seconds * 1000, 3),
+                    "rpc",
+                    method=method,
+                    code=code,
+                    ms=round(seconds * 1000, 3),
                     user=principal.user_id if principal else None,
                 )
 
@@ -162,16 +165,22 @@ class AuthInterceptor(_WrappingInterceptor):
             return
         header = _metadata(context, "authorization")
         if not header or not header.startswith("Bearer "):
-            await _abort(context, grpc.StatusCode.UNAUTHENTICATED, "UNAUTHENTICATED",
-                         "missing 'authorization: Bearer <token>' metadata")
+            await _abort(
+                context,
+                grpc.StatusCode.UNAUTHENTICATED,
+                "UNAUTHENTICATED",
+                "missing 'authorization: Bearer <token>' metadata",
+            )
         try:
-            principal = self._verifier.verify(header[len("Bearer "):].strip())
+            principal = self._verifier.verify(header[len("Bearer ") :].strip())
         except AuthenticationFailed as exc:
             await _abort(context, grpc.StatusCode.UNAUTHENTICATED, "UNAUTHENTICATED", str(exc))
         right = self._policy.get(method)
         if right is None or not principal.can(right):
             await _abort(
-                context, grpc.StatusCode.PERMISSION_DENIED, "PERMISSION_DENIED",
+                context,
+                grpc.StatusCode.PERMISSION_DENIED,
+                "PERMISSION_DENIED",
                 f"roles {sorted(principal.roles)} may not call {method}",
                 {"method": method, "right": right or ""},
             )
@@ -196,9 +205,14 @@ class ErrorInterceptor(_WrappingInterceptor):
         except (grpc.aio.AbortError, grpc.aio.UsageError):
             raise
         except Exception:
-            log.exception("rpc failed", method=method)
-            await _abort(context, grpc.StatusCode.INTERNAL, "INTERNAL",
-                         f"internal error (request id {request_id.get()})")
+            with contextlib.suppress(Exception):  # logging must not turn INTERNAL into UNKNOWN
+                log.exception("rpc failed", method=method)
+            await _abort(
+                context,
+                grpc.StatusCode.INTERNAL,
+                "INTERNAL",
+                f"internal error (request id {request_id.get()})",
+            )
 
 
 async def _abort(

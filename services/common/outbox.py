@@ -4,6 +4,7 @@ by a relay that retries until the broker takes them. Consumers dedupe by event i
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import fnmatch
 import json
 import uuid
@@ -40,8 +41,12 @@ def outbox_tables(metadata: MetaData) -> tuple[Table, Table]:
         "outbox",
         metadata,
         # Integer order keeps events in commit order per relay batch.
-        Column("seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
-               autoincrement=True),
+        Column(
+            "seq",
+            BigInteger().with_variant(Integer, "sqlite"),
+            primary_key=True,
+            autoincrement=True,
+        ),
         Column("event_id", String(36), nullable=False, unique=True),
         Column("topic", String(120), nullable=False),
         Column("payload", Text, nullable=False),
@@ -143,8 +148,14 @@ class OutboxRelay:
         published = 0
         with self._engine.begin() as conn:
             rows = conn.execute(
-                select(ob.c.seq, ob.c.event_id, ob.c.topic, ob.c.payload, ob.c.attempts,
-                       ob.c.next_attempt_at)
+                select(
+                    ob.c.seq,
+                    ob.c.event_id,
+                    ob.c.topic,
+                    ob.c.payload,
+                    ob.c.attempts,
+                    ob.c.next_attempt_at,
+                )
                 .where(ob.c.published_at.is_(None))
                 .order_by(ob.c.seq)
                 .limit(self._batch_size)
@@ -159,14 +170,20 @@ class OutboxRelay:
                 except Exception as exc:
                     delay = min(300, 2 ** min(row.attempts, 8))
                     conn.execute(
-                        update(ob).where(ob.c.seq == row.seq).values(
+                        update(ob)
+                        .where(ob.c.seq == row.seq)
+                        .values(
                             attempts=row.attempts + 1,
                             last_error=f"{type(exc).__name__}: {exc}"[:2000],
                             next_attempt_at=now + timedelta(seconds=delay),
                         )
                     )
-                    log.warning("event publish failed", event_id=row.event_id, error=str(exc),
-                                retry_in_s=delay)
+                    log.warning(
+                        "event publish failed",
+                        event_id=row.event_id,
+                        error=str(exc),
+                        retry_in_s=delay,
+                    )
                     break
                 conn.execute(update(ob).where(ob.c.seq == row.seq).values(published_at=now))
                 published += 1
@@ -196,8 +213,6 @@ class RelayLoop:
                 await asyncio.to_thread(self._relay.publish_pending)
             except Exception as exc:  # the database may be briefly away; try again later
                 log.warning("outbox relay failed", error=str(exc))
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self._poll)
-            except TimeoutError:
-                pass
             self._wake.clear()

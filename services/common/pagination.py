@@ -78,7 +78,9 @@ class FilterField:
     prefix: bool = False  # `full_name = "上海*"` means starts-with
 
 
-def parse_filter(text: str, fields: Mapping[str, FilterField], field: str = "filter") -> dict[str, str]:
+def parse_filter(
+    text: str, fields: Mapping[str, FilterField], field: str = "filter"
+) -> dict[str, str]:
     """`a = "x" AND b = ENUM_VALUE` -> {"a": "x", "b": "ENUM_VALUE"}. Anything else is refused
     with the reason, never ignored, so a typo cannot return everything."""
     terms: dict[str, str] = {}
@@ -97,13 +99,17 @@ def parse_filter(text: str, fields: Mapping[str, FilterField], field: str = "fil
             raise InvalidArgument.of(field, f"bad value for {name}: NUL character")
         spec = fields.get(name)
         if spec is None:
-            raise InvalidArgument.of(field, f"unknown field {name!r}; known: {', '.join(sorted(fields))}")
+            raise InvalidArgument.of(
+                field, f"unknown field {name!r}; known: {', '.join(sorted(fields))}"
+            )
         if spec.enum_values is not None and value not in spec.enum_values:
-            raise InvalidArgument.of(field, f"{name} must be one of {', '.join(sorted(spec.enum_values))}")
+            raise InvalidArgument.of(
+                field, f"{name} must be one of {', '.join(sorted(spec.enum_values))}"
+            )
         if name in terms:
             raise InvalidArgument.of(field, f"{name} given twice")
         terms[name] = value
-        rest = rest[match.end():]
+        rest = rest[match.end() :]
         if rest:
             if not rest.startswith("AND "):
                 raise InvalidArgument.of(field, f"terms are joined by AND; got {rest[:20]!r}")
@@ -111,9 +117,17 @@ def parse_filter(text: str, fields: Mapping[str, FilterField], field: str = "fil
     return terms
 
 
-def parse_order_by(text: str, allowed: set[str], default: str, field: str = "order_by") -> tuple[str, bool]:
+def parse_order_by(
+    text: str, allowed: set[str], default: str, field: str = "order_by"
+) -> tuple[str, bool]:
     """`name` or `name desc` -> (name, descending)."""
     parts = (text.strip() or default).split()
-    if len(parts) > 2 or parts[0] not in allowed or (len(parts) == 2 and parts[1] not in ("asc", "desc")):
-        raise InvalidArgument.of(field, f"use one of {', '.join(sorted(allowed))}, optionally with desc")
+    if (
+        len(parts) > 2
+        or parts[0] not in allowed
+        or (len(parts) == 2 and parts[1] not in ("asc", "desc"))
+    ):
+        raise InvalidArgument.of(
+            field, f"use one of {', '.join(sorted(allowed))}, optionally with desc"
+        )
     return parts[0], len(parts) == 2 and parts[1] == "desc"

@@ -43,7 +43,10 @@ class SqlUnitOfWork:
         return self
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         # close() discards what was not committed without expiring what was loaded, so a use
         # case can hand its entities to the caller after the block.
@@ -94,7 +97,9 @@ def idempotency_lookup(session: Session, table: Table, key: str) -> str | None:
     return session.execute(select(table.c.resource).where(table.c.key == key)).scalar_one_or_none()
 
 
-def idempotency_remember(session: Session, table: Table, key: str, resource: str, now: datetime) -> None:
+def idempotency_remember(
+    session: Session, table: Table, key: str, resource: str, now: datetime
+) -> None:
     try:
         session.execute(insert(table).values(key=key, resource=resource, created_at=now))
     except IntegrityError as exc:  # a concurrent retry with the same key got there first

@@ -39,8 +39,12 @@ class CustomerApp:
     deps: Deps
 
     def uow(self) -> CustomerUnitOfWork:
-        return CustomerUnitOfWork(self.session_factory, orm.outbox, after_commit=self.relay_loop.kick,
-                                  clock=self.deps.clock)
+        return CustomerUnitOfWork(
+            self.session_factory,
+            orm.outbox,
+            after_commit=self.relay_loop.kick,
+            clock=self.deps.clock,
+        )
 
     def servicer(self) -> CustomerServicer:
         return CustomerServicer(self.uow, self.deps, page_tokens(self.settings))
@@ -67,8 +71,9 @@ def bootstrap(
     if check_migrated:
         ensure_migrated(engine, MIGRATIONS, "customer")
     if publisher is None:
-        publisher = CeleryEventPublisher(make_celery("customer", settings.broker_url),
-                                         settings.event_routes)
+        publisher = CeleryEventPublisher(
+            make_celery("customer", settings.broker_url), settings.event_routes
+        )
     relay = OutboxRelay(engine, orm.outbox, publisher)
     return CustomerApp(
         settings=settings,

@@ -67,7 +67,9 @@ def decode(err: grpc.aio.AioRpcError) -> Failure:
 
 
 async def expect(
-    call: Awaitable[Any], code: grpc.StatusCode, field: str | None = None,
+    call: Awaitable[Any],
+    code: grpc.StatusCode,
+    field: str | None = None,
     reason: str | None = None,
 ) -> Failure:
     """Awaits a call that must fail with `code` (and, when given, the field and reason)."""
@@ -128,8 +130,13 @@ def cny(units: int, nanos: int = 0) -> money_pb2.Money:
 
 
 async def create(
-    c: Any, full_name: str | None = None, contacts: list[pb.Contact] | tuple[()] = (),
-    *, user: str = "zhang.san", roles: tuple[str, ...] = ("sales",), **fields: Any,
+    c: Any,
+    full_name: str | None = None,
+    contacts: list[pb.Contact] | tuple[()] = (),
+    *,
+    user: str = "zhang.san",
+    roles: tuple[str, ...] = ("sales",),
+    **fields: Any,
 ) -> pb.Customer:
     """Creates a customer as a sales person (the owner by default) and returns it."""
     fields.setdefault("owner", f"users/{user}")
@@ -140,28 +147,49 @@ async def create(
 
 
 async def interaction(
-    c: Any, customer_name: str, *, todos: list[pb.Todo] | tuple[()] = (),
-    roles: tuple[str, ...] = ("agent",), **fields: Any,
+    c: Any,
+    customer_name: str,
+    *,
+    todos: list[pb.Todo] | tuple[()] = (),
+    roles: tuple[str, ...] = ("agent",),
+    **fields: Any,
 ) -> pb.Interaction:
-    i = pb.Interaction(customer=customer_name, channel=pb.Interaction.CHANNEL_PHONE,
-                       topic=fields.pop("topic", "回访"), todos=list(todos), **fields)
+    i = pb.Interaction(
+        customer=customer_name,
+        channel=pb.Interaction.CHANNEL_PHONE,
+        topic=fields.pop("topic", "回访"),
+        todos=list(todos),
+        **fields,
+    )
     i.occur_time.FromJsonString("2026-11-20T02:00:00Z")
-    return await c.stub.CreateInteraction(pb.CreateInteractionRequest(interaction=i),
-                                          metadata=c.as_(*roles))
+    return await c.stub.CreateInteraction(
+        pb.CreateInteractionRequest(interaction=i), metadata=c.as_(*roles)
+    )
 
 
 async def ticket(
     c: Any, customer_name: str, priority: int = pb.Ticket.PRIORITY_ROUTINE, **fields: Any
 ) -> pb.Ticket:
-    t = pb.Ticket(customer=customer_name, type=fields.pop("type", "complaint"),
-                  priority=priority, title=fields.pop("title", "打印机卡纸"), **fields)
+    t = pb.Ticket(
+        customer=customer_name,
+        type=fields.pop("type", "complaint"),
+        priority=priority,
+        title=fields.pop("title", "打印机卡纸"),
+        **fields,
+    )
     return await c.stub.CreateTicket(pb.CreateTicketRequest(ticket=t), metadata=c.as_("agent"))
 
 
 async def survey(c: Any, customer_name: str, *scores: int, **fields: Any) -> pb.Survey:
     q, r, e, v = scores
-    s = pb.Survey(customer=customer_name, product_quality=q, service_response=r,
-                  cooperation_experience=e, value_for_money=v, **fields)
+    s = pb.Survey(
+        customer=customer_name,
+        product_quality=q,
+        service_response=r,
+        cooperation_experience=e,
+        value_for_money=v,
+        **fields,
+    )
     return await c.stub.SubmitSurvey(pb.SubmitSurveyRequest(survey=s), metadata=c.as_("agent"))
 
 
@@ -179,6 +207,7 @@ async def list_all(call: Any, request: Any, items: str, metadata: Any) -> list[A
 def outbox(app: Any) -> list[tuple[str, dict[str, Any]]]:
     """(topic, payload) of every event written to the outbox, in order."""
     with app.engine.connect() as conn:
-        rows = conn.execute(select(orm.outbox.c.topic, orm.outbox.c.payload)
-                            .order_by(orm.outbox.c.seq)).all()
+        rows = conn.execute(
+            select(orm.outbox.c.topic, orm.outbox.c.payload).order_by(orm.outbox.c.seq)
+        ).all()
     return [(topic, json.loads(payload)) for topic, payload in rows]

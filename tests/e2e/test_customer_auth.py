@@ -28,8 +28,14 @@ def empty_request(method: str):
 
 def claims(**overrides):
     now = int(time.time())
-    base = {"sub": "zhang.san", "roles": ["admin"], "iss": "callops", "aud": "callops",
-            "iat": now, "exp": now + 600}
+    base = {
+        "sub": "zhang.san",
+        "roles": ["admin"],
+        "iss": "callops",
+        "aud": "callops",
+        "iat": now,
+        "exp": now + 600,
+    }
     base.update(overrides)
     return {k: v for k, v in base.items() if v is not None}
 
@@ -62,8 +68,9 @@ BAD_TOKENS = {
     "basic auth": (("authorization", "Basic emhhbmc6c2Fu"),),
     "lower-case scheme": (("authorization", "bearer x.y.z"),),
     "not a jwt": bearer("not-a-token"),
-    "bad signature": bearer(jwt.encode(claims(), "another-secret-that-is-long-enough!!",
-                                       algorithm="HS256")),
+    "bad signature": bearer(
+        jwt.encode(claims(), "another-secret-that-is-long-enough!!", algorithm="HS256")
+    ),
     "tampered payload": None,  # filled in by the test: a real token with its payload swapped
     "unsigned alg none": bearer(jwt.encode(claims(), None, algorithm="none")),
     "wrong audience": bearer(jwt.encode(claims(aud="crm"), JWT_SECRET, algorithm="HS256")),
@@ -72,8 +79,9 @@ BAD_TOKENS = {
     "no subject": bearer(jwt.encode(claims(sub=None), JWT_SECRET, algorithm="HS256")),
     "roles not a list": bearer(jwt.encode(claims(roles="admin"), JWT_SECRET, algorithm="HS256")),
     "roles not strings": bearer(jwt.encode(claims(roles=[1]), JWT_SECRET, algorithm="HS256")),
-    "not yet valid": bearer(jwt.encode(claims(nbf=int(time.time()) + 3600), JWT_SECRET,
-                                       algorithm="HS256")),
+    "not yet valid": bearer(
+        jwt.encode(claims(nbf=int(time.time()) + 3600), JWT_SECRET, algorithm="HS256")
+    ),
 }
 
 
@@ -83,13 +91,16 @@ async def test_bad_credentials_are_unauthenticated(grpc_customer, case):
     metadata = BAD_TOKENS[case]
     if metadata is None:
         header, _, signature = c.token("admin").split(".")
-        _, payload, _ = jwt.encode(claims(roles=["admin", "service"]), "x" * 32,
-                                   algorithm="HS256").split(".")
+        _, payload, _ = jwt.encode(
+            claims(roles=["admin", "service"]), "x" * 32, algorithm="HS256"
+        ).split(".")
         metadata = bearer(f"{header}.{payload}.{signature}")
     failure = await expect(
-        c.stub.GetCustomer(pb.GetCustomerRequest(name=f"customers/{UNKNOWN_ID}"),
-                           metadata=metadata),
-        UNAUTHENTICATED, reason="UNAUTHENTICATED",
+        c.stub.GetCustomer(
+            pb.GetCustomerRequest(name=f"customers/{UNKNOWN_ID}"), metadata=metadata
+        ),
+        UNAUTHENTICATED,
+        reason="UNAUTHENTICATED",
     )
     assert not failure.fields
 
@@ -99,15 +110,17 @@ async def test_expired_token_is_unauthenticated(grpc_customer):
     expired = issue_token(c.settings, "zhang.san", ["admin"], ttl_seconds=-60)
     failure = await expect(
         c.stub.ListCustomers(pb.ListCustomersRequest(), metadata=bearer(expired)),
-        UNAUTHENTICATED, reason="UNAUTHENTICATED",
+        UNAUTHENTICATED,
+        reason="UNAUTHENTICATED",
     )
     assert "expired" in failure.message
 
 
 async def test_authentication_comes_before_input_checks(grpc_customer):
     """A caller without a token learns nothing about the request, not even that it is bad."""
-    await expect(grpc_customer.stub.GetCustomer(pb.GetCustomerRequest(name="nonsense")),
-                 UNAUTHENTICATED)
+    await expect(
+        grpc_customer.stub.GetCustomer(pb.GetCustomerRequest(name="nonsense")), UNAUTHENTICATED
+    )
 
 
 async def test_a_fresh_token_is_accepted(grpc_customer):
@@ -160,60 +173,78 @@ async def test_unknown_role_and_no_role_have_no_rights(grpc_customer):
     c = grpc_customer
     for roles in (["intern"], []):
         token = issue_token(c.settings, "zhang.san", roles)
-        await expect(c.stub.ListCustomers(pb.ListCustomersRequest(), metadata=bearer(token)),
-                     DENIED, reason="PERMISSION_DENIED")
+        await expect(
+            c.stub.ListCustomers(pb.ListCustomersRequest(), metadata=bearer(token)),
+            DENIED,
+            reason="PERMISSION_DENIED",
+        )
 
 
 async def test_rights_of_several_roles_add_up(grpc_customer):
     c = grpc_customer
     figures = pb.ReportCustomerFiguresRequest(customer=f"customers/{UNKNOWN_ID}")
     await expect(c.stub.ReportCustomerFigures(figures, metadata=c.as_("agent")), DENIED)
-    await expect(c.stub.ReportCustomerFigures(figures, metadata=c.as_("agent", "service")),
-                 grpc.StatusCode.NOT_FOUND)
+    await expect(
+        c.stub.ReportCustomerFigures(figures, metadata=c.as_("agent", "service")),
+        grpc.StatusCode.NOT_FOUND,
+    )
 
 
 # --- customer ownership --------------------------------------------------------------------------
 
 
 def rename(name: str, city: str, etag: str = "") -> pb.UpdateCustomerRequest:
-    return pb.UpdateCustomerRequest(customer=pb.Customer(name=name, city=city, etag=etag),
-                                    update_mask={"paths": ["city"]})
+    return pb.UpdateCustomerRequest(
+        customer=pb.Customer(name=name, city=city, etag=etag), update_mask={"paths": ["city"]}
+    )
 
 
 async def test_sales_cannot_update_another_sales_persons_customer(grpc_customer):
     c = grpc_customer
     mine = await create(c, user="zhang.san")
-    failure = await expect(c.stub.UpdateCustomer(rename(mine.name, "宁波"),
-                                                 metadata=c.as_("sales", user="li.si")),
-                           DENIED, reason="NOT_CUSTOMER_OWNER")
+    failure = await expect(
+        c.stub.UpdateCustomer(rename(mine.name, "宁波"), metadata=c.as_("sales", user="li.si")),
+        DENIED,
+        reason="NOT_CUSTOMER_OWNER",
+    )
     assert failure.info.metadata["owner"] == "users/zhang.san"
-    unchanged = await c.stub.GetCustomer(pb.GetCustomerRequest(name=mine.name),
-                                         metadata=c.as_("sales", user="li.si"))
+    unchanged = await c.stub.GetCustomer(
+        pb.GetCustomerRequest(name=mine.name), metadata=c.as_("sales", user="li.si")
+    )
     assert unchanged.city == "" and unchanged.etag == mine.etag
 
-    own = await c.stub.UpdateCustomer(rename(mine.name, "杭州"),
-                                      metadata=c.as_("sales", user="zhang.san"))
+    own = await c.stub.UpdateCustomer(
+        rename(mine.name, "杭州"), metadata=c.as_("sales", user="zhang.san")
+    )
     assert own.city == "杭州"
     for boss in ("supervisor", "admin"):
-        done = await c.stub.UpdateCustomer(rename(mine.name, f"{boss}市"),
-                                           metadata=c.as_(boss, user="wang.wu"))
+        done = await c.stub.UpdateCustomer(
+            rename(mine.name, f"{boss}市"), metadata=c.as_(boss, user="wang.wu")
+        )
         assert done.city == f"{boss}市"
 
 
 async def test_only_supervisors_hand_a_customer_to_another_owner(grpc_customer):
     c = grpc_customer
     mine = await create(c, user="zhang.san")
-    hand_over = pb.UpdateCustomerRequest(customer=pb.Customer(name=mine.name, owner="users/li.si"),
-                                         update_mask={"paths": ["owner"]})
-    await expect(c.stub.UpdateCustomer(hand_over, metadata=c.as_("sales", user="zhang.san")),
-                 DENIED, reason="NOT_CUSTOMER_OWNER")
+    hand_over = pb.UpdateCustomerRequest(
+        customer=pb.Customer(name=mine.name, owner="users/li.si"), update_mask={"paths": ["owner"]}
+    )
+    await expect(
+        c.stub.UpdateCustomer(hand_over, metadata=c.as_("sales", user="zhang.san")),
+        DENIED,
+        reason="NOT_CUSTOMER_OWNER",
+    )
     moved = await c.stub.UpdateCustomer(hand_over, metadata=c.as_("supervisor", user="boss"))
     assert moved.owner == "users/li.si"
-    await expect(c.stub.UpdateCustomer(rename(mine.name, "杭州"),
-                                       metadata=c.as_("sales", user="zhang.san")),
-                 DENIED, reason="NOT_CUSTOMER_OWNER")
-    now_theirs = await c.stub.UpdateCustomer(rename(mine.name, "杭州"),
-                                             metadata=c.as_("sales", user="li.si"))
+    await expect(
+        c.stub.UpdateCustomer(rename(mine.name, "杭州"), metadata=c.as_("sales", user="zhang.san")),
+        DENIED,
+        reason="NOT_CUSTOMER_OWNER",
+    )
+    now_theirs = await c.stub.UpdateCustomer(
+        rename(mine.name, "杭州"), metadata=c.as_("sales", user="li.si")
+    )
     assert now_theirs.city == "杭州"
 
 
@@ -238,16 +269,18 @@ async def test_reflection_lists_services_without_a_token(grpc_customer):
 
 async def test_request_id_is_echoed_in_initial_metadata(grpc_customer):
     c = grpc_customer
-    call = c.stub.ListCustomers(pb.ListCustomersRequest(),
-                                metadata=(*c.as_("agent"), ("x-request-id", "req-2026-abc")))
+    call = c.stub.ListCustomers(
+        pb.ListCustomersRequest(), metadata=(*c.as_("agent"), ("x-request-id", "req-2026-abc"))
+    )
     await call
     assert dict(await call.initial_metadata())["x-request-id"] == "req-2026-abc"
 
 
 async def test_request_id_is_echoed_on_failure_too(grpc_customer):
     with pytest.raises(grpc.aio.AioRpcError) as caught:
-        await grpc_customer.stub.ListCustomers(pb.ListCustomersRequest(),
-                                               metadata=(("x-request-id", "no-token-1"),))
+        await grpc_customer.stub.ListCustomers(
+            pb.ListCustomersRequest(), metadata=(("x-request-id", "no-token-1"),)
+        )
     assert caught.value.code() == UNAUTHENTICATED
     assert dict(caught.value.initial_metadata())["x-request-id"] == "no-token-1"
 
@@ -258,7 +291,8 @@ async def test_request_id_is_made_when_missing_and_capped_when_long(grpc_custome
     await call
     made = dict(await call.initial_metadata())["x-request-id"]
     assert len(made) == 32 and int(made, 16) >= 0
-    call = c.stub.ListCustomers(pb.ListCustomersRequest(),
-                                metadata=(*c.as_("agent"), ("x-request-id", "r" * 500)))
+    call = c.stub.ListCustomers(
+        pb.ListCustomersRequest(), metadata=(*c.as_("agent"), ("x-request-id", "r" * 500))
+    )
     await call
     assert dict(await call.initial_metadata())["x-request-id"] == "r" * 64

@@ -10,14 +10,18 @@ async def test_create_then_lookup_by_phone_masks_for_agents(grpc_customer):
     c = grpc_customer
     created = await c.stub.CreateCustomer(
         pb.CreateCustomerRequest(
-            customer=pb.Customer(full_name="杭州西湖软件有限公司", kind=pb.Customer.KIND_ENTERPRISE,
-                                 owner="users/zhang.san"),
+            customer=pb.Customer(
+                full_name="杭州西湖软件有限公司",
+                kind=pb.Customer.KIND_ENTERPRISE,
+                owner="users/zhang.san",
+            ),
             contacts=[pb.Contact(display_name="李四", phone_numbers=["138-0013-8000"])],
         ),
         metadata=c.as_("sales"),
     )
-    found = await c.stub.LookupByPhone(pb.LookupByPhoneRequest(phone_number="+8613800138000"),
-                                       metadata=c.as_("agent", user="a1"))
+    found = await c.stub.LookupByPhone(
+        pb.LookupByPhoneRequest(phone_number="+8613800138000"), metadata=c.as_("agent", user="a1")
+    )
     assert [m.customer.name for m in found.matches] == [created.name]
     assert found.matches[0].contact.phone_numbers == ["138****8000"]
     assert found.matches[0].contact.display_name == "李*"

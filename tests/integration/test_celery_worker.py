@@ -57,8 +57,13 @@ def worker(redis_server: RedisServer, tmp_path_factory: pytest.TempPathFactory) 
         "--without-gossip", "--without-mingle", "--without-heartbeat",
     ]  # fmt: skip
     with log.open("wb") as out:
-        proc = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-                                env={**os.environ, BROKER_ENV: redis_server.url})
+        proc = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, BROKER_ENV: redis_server.url},
+        )
     try:
         wait_for(lambda: b"ready." in log.read_bytes(), 60, lambda: log.read_text())
         yield log
@@ -82,23 +87,31 @@ def wait_for(done: Callable[[], bool], seconds: float, explain: Callable[[], str
 @pytest.fixture
 def publisher(redis_url: str) -> CeleryEventPublisher:
     """Replaces the recording publisher: `customer_app.relay` sends to the real Redis."""
-    return CeleryEventPublisher(make_celery("customer", redis_url, **FAST_FAIL),
-                                {"customer.*": ["alerts"]})
+    return CeleryEventPublisher(
+        make_celery("customer", redis_url, **FAST_FAIL), {"customer.*": ["alerts"]}
+    )
 
 
 def create_many(app: CustomerApp, prefix: str, n: int) -> None:
     for i in range(n):
         customers.create_customer(
-            app.uow(), app.deps, SALES,
-            {"full_name": f"{prefix}{i}号有限公司", "kind": model.CustomerKind.ENTERPRISE,
-             "owner": "users/zhang.san"}, [],
+            app.uow(),
+            app.deps,
+            SALES,
+            {
+                "full_name": f"{prefix}{i}号有限公司",
+                "kind": model.CustomerKind.ENTERPRISE,
+                "owner": "users/zhang.san",
+            },
+            [],
         )
 
 
 def event_ids(app: CustomerApp) -> set[str]:
     with app.engine.connect() as conn:
-        return set(conn.execute(orm.outbox.select().with_only_columns(orm.outbox.c.event_id))
-                   .scalars())
+        return set(
+            conn.execute(orm.outbox.select().with_only_columns(orm.outbox.c.event_id)).scalars()
+        )
 
 
 def handled(redis_url: str) -> dict[str, int]:
@@ -107,8 +120,11 @@ def handled(redis_url: str) -> dict[str, int]:
 
 
 def assert_each_handled_once(redis_url: str, expected: set[str], log: Path) -> None:
-    wait_for(lambda: len(handled(redis_url)) >= len(expected), 60,
-             lambda: f"{len(handled(redis_url))}/{len(expected)} handled\n{log.read_text()}")
+    wait_for(
+        lambda: len(handled(redis_url)) >= len(expected),
+        60,
+        lambda: f"{len(handled(redis_url))}/{len(expected)} handled\n{log.read_text()}",
+    )
     time.sleep(0.5)  # a duplicate delivery would land by now
     with redis.Redis.from_url(redis_url) as client:
         assert client.llen("alerts") == 0
@@ -131,7 +147,10 @@ def test_worker_handles_fifty_events_exactly_once(
 
 
 def test_backlog_from_a_redis_outage_reaches_the_worker(
-    customer_app: CustomerApp, worker: Path, redis_server: RedisServer, redis_url: str,
+    customer_app: CustomerApp,
+    worker: Path,
+    redis_server: RedisServer,
+    redis_url: str,
     clock: Clock,
 ) -> None:
     app = customer_app

@@ -33,14 +33,23 @@ POOR_SCORES = dict.fromkeys(model.SURVEY_DIMENSIONS, 2)
 
 
 def create(
-    app: CustomerApp, full_name: str, *, phones: tuple[str, ...] = (),
-    owner: str = "users/zhang.san", actor: Any = SALES, contact: str = "李四", **values: Any,
+    app: CustomerApp,
+    full_name: str,
+    *,
+    phones: tuple[str, ...] = (),
+    owner: str = "users/zhang.san",
+    actor: Any = SALES,
+    contact: str = "李四",
+    **values: Any,
 ) -> model.Customer:
     contacts = [{"display_name": contact, "phone_numbers": list(phones)}] if phones else []
     return customers.create_customer(
-        app.uow(), app.deps, actor,
+        app.uow(),
+        app.deps,
+        actor,
         {"full_name": full_name, "kind": model.CustomerKind.ENTERPRISE, "owner": owner, **values},
-        contacts, allow_duplicate=True,
+        contacts,
+        allow_duplicate=True,
     )
 
 
@@ -81,8 +90,14 @@ def test_chinese_text_exact_amounts_and_utc_times_round_trip(
     app = customer_app
     clock.now = datetime(2026, 11, 23, 9, 30, 15, 123456, tzinfo=SHANGHAI)
     created = create(
-        app, "杭州西湖龙井茶叶股份有限公司", phones=("0571-8888 6666",), contact="欧阳娜娜",
-        short_name="龙井茶叶", province="浙江省", city="杭州市", address="西湖区龙井路1号",
+        app,
+        "杭州西湖龙井茶叶股份有限公司",
+        phones=("0571-8888 6666",),
+        contact="欧阳娜娜",
+        short_name="龙井茶叶",
+        province="浙江省",
+        city="杭州市",
+        address="西湖区龙井路1号",
         description="百年老字号，主营明前龙井；“引号”与emoji🍵也要原样保存。",
         tags=["重点", "茶叶", "100%_纯"],
     )
@@ -91,8 +106,18 @@ def test_chinese_text_exact_amounts_and_utc_times_round_trip(
         customers.report_figures(app.uow(), app.deps, created.id, amount, 0, date(2020, 2, 29))
     occurred = datetime(2026, 11, 20, 14, 5, 9, 654321, tzinfo=SHANGHAI)
     activities.record_interaction(
-        app.uow(), app.deps, SALES, created.id, occurred, model.Channel.VISIT, "上门拜访",
-        "客户希望下月签约", ["users/zhang.san"], ["欧阳娜娜"], ["12月前报价"], [],
+        app.uow(),
+        app.deps,
+        SALES,
+        created.id,
+        occurred,
+        model.Channel.VISIT,
+        "上门拜访",
+        "客户希望下月签约",
+        ["users/zhang.san"],
+        ["欧阳娜娜"],
+        ["12月前报价"],
+        [],
     )
 
     got = customers.get_customer(app.uow(), created.id)
@@ -116,8 +141,10 @@ def test_chinese_text_exact_amounts_and_utc_times_round_trip(
         customers.report_figures(app.uow(), app.deps, created.id, amount, 0, None)
         assert customers.get_customer(app.uow(), created.id).annual_contract_amount == amount
         with app.engine.connect() as conn:
-            raw = conn.execute(text("SELECT annual_contract_amount FROM customers WHERE id = :id"),
-                               {"id": created.id}).scalar_one()
+            raw = conn.execute(
+                text("SELECT annual_contract_amount FROM customers WHERE id = :id"),
+                {"id": created.id},
+            ).scalar_one()
         assert raw == int(amount * 10_000)
     # A Chinese tag (with LIKE wildcards in it) is found by the tag filter on both databases.
     for tag in ("重点", "100%_纯"):
@@ -182,19 +209,22 @@ def test_second_of_two_concurrent_updates_fails_with_stale_etag(
 def test_update_with_an_old_etag_is_rejected(customer_app: CustomerApp, clock: Clock) -> None:
     app = customer_app
     created = create(app, "旧版本测试有限公司")
-    customers.update_customer(app.uow(), app.deps, SALES, created.id, {"city": "苏州市"},
-                              ["city"], etag=created.etag)
+    customers.update_customer(
+        app.uow(), app.deps, SALES, created.id, {"city": "苏州市"}, ["city"], etag=created.etag
+    )
     with pytest.raises(StaleEtag) as stale:
-        customers.update_customer(app.uow(), app.deps, SALES, created.id, {"city": "无锡市"},
-                                  ["city"], etag=created.etag)
+        customers.update_customer(
+            app.uow(), app.deps, SALES, created.id, {"city": "无锡市"}, ["city"], etag=created.etag
+        )
     assert stale.value.metadata == {"etag": "2"}
     assert customers.get_customer(app.uow(), created.id).city == "苏州市"
 
 
 def test_lookup_by_phone_is_one_statement(customer_app: CustomerApp, clock: Clock) -> None:
     app = customer_app
-    older = create(app, "来电弹屏甲有限公司", phones=("13800138000", "021-6222 3333"),
-                   contact="张伟")
+    older = create(
+        app, "来电弹屏甲有限公司", phones=("13800138000", "021-6222 3333"), contact="张伟"
+    )
     clock.advance(minutes=1)
     newer = create(app, "来电弹屏乙有限公司", phones=("+86 138 0013 8000",), contact="王芳")
     clock.advance(minutes=1)
@@ -225,14 +255,28 @@ def test_an_idempotency_key_conflict_writes_neither_customer_nor_event(
 ) -> None:
     app = customer_app
     first = customers.create_customer(
-        app.uow(), app.deps, SALES,
-        {"full_name": "幂等测试有限公司", "kind": model.CustomerKind.ENTERPRISE,
-         "owner": "users/zhang.san"}, [], request_id="req-1",
+        app.uow(),
+        app.deps,
+        SALES,
+        {
+            "full_name": "幂等测试有限公司",
+            "kind": model.CustomerKind.ENTERPRISE,
+            "owner": "users/zhang.san",
+        },
+        [],
+        request_id="req-1",
     )
     again = customers.create_customer(
-        app.uow(), app.deps, SALES,
-        {"full_name": "幂等测试有限公司", "kind": model.CustomerKind.ENTERPRISE,
-         "owner": "users/zhang.san"}, [], request_id="req-1",
+        app.uow(),
+        app.deps,
+        SALES,
+        {
+            "full_name": "幂等测试有限公司",
+            "kind": model.CustomerKind.ENTERPRISE,
+            "owner": "users/zhang.san",
+        },
+        [],
+        request_id="req-1",
     )
     assert again.id == first.id
     # A concurrent retry that looked before the first one committed: its key insert conflicts.
@@ -240,18 +284,32 @@ def test_an_idempotency_key_conflict_writes_neither_customer_nor_event(
     monkeypatch.setattr(uow, "created_before", lambda key: None)
     with pytest.raises(AlreadyExists):
         customers.create_customer(
-            uow, app.deps, SALES,
-            {"full_name": "幂等测试二有限公司", "kind": model.CustomerKind.ENTERPRISE,
-             "owner": "users/zhang.san"}, [], request_id="req-1",
+            uow,
+            app.deps,
+            SALES,
+            {
+                "full_name": "幂等测试二有限公司",
+                "kind": model.CustomerKind.ENTERPRISE,
+                "owner": "users/zhang.san",
+            },
+            [],
+            request_id="req-1",
         )
     assert count(app, orm.customers) == 1
     assert len(outbox_rows(app)) == 1
 
 
 def _customer(now: datetime, name: str) -> model.Customer:
-    return model.Customer(id=model.new_id(), code=f"T-{model.new_id()[:8]}", full_name=name,
-                          kind=model.CustomerKind.ENTERPRISE, owner="users/zhang.san",
-                          name_key=name, created_at=now, updated_at=now)
+    return model.Customer(
+        id=model.new_id(),
+        code=f"T-{model.new_id()[:8]}",
+        full_name=name,
+        kind=model.CustomerKind.ENTERPRISE,
+        owner="users/zhang.san",
+        name_key=name,
+        created_at=now,
+        updated_at=now,
+    )
 
 
 def test_an_error_inside_the_unit_of_work_writes_nothing(
@@ -296,36 +354,84 @@ def test_merge_moves_everything_and_audits_both_customers(
 ) -> None:
     app, deps = customer_app, customer_app.deps
     target = create(app, "合并目标有限公司", phones=("13900001111",), contact="目标联系人")
-    source = create(app, "合并来源有限公司", phones=("13900002222",), contact="来源联系人",
-                    owner="users/li.si", actor=OTHER_SALES, tags=["来源标签"])
-    customers.change_key_decision_maker(app.uow(), deps, SALES, target.id,
-                                        target.contacts[0].id, None, "目标方决策人")
-    customers.change_key_decision_maker(app.uow(), deps, OTHER_SALES, source.id,
-                                        source.contacts[0].id, None, "来源方决策人")
-    customers.create_contact(app.uow(), deps, OTHER_SALES, source.id,
-                             {"display_name": "来源二号", "phone_numbers": ["13900003333"]})
-    activities.record_interaction(
-        app.uow(), deps, OTHER_SALES, source.id, clock(), model.Channel.PHONE, "电话回访", "",
-        ["users/li.si"], [], [], [{"description": "寄送样品", "owner": "users/li.si",
-                                   "due_date": date(2026, 12, 1)}],
+    source = create(
+        app,
+        "合并来源有限公司",
+        phones=("13900002222",),
+        contact="来源联系人",
+        owner="users/li.si",
+        actor=OTHER_SALES,
+        tags=["来源标签"],
     )
-    ticket = activities.open_ticket(app.uow(), deps, OTHER_SALES, source.id, "complaint",
-                                    TicketPriority.URGENT, "系统卡顿", "", [])
-    activities.submit_survey(app.uow(), deps, OTHER_SALES, source.id, POOR_SCORES, ticket.id,
-                             "响应太慢")
+    customers.change_key_decision_maker(
+        app.uow(), deps, SALES, target.id, target.contacts[0].id, None, "目标方决策人"
+    )
+    customers.change_key_decision_maker(
+        app.uow(), deps, OTHER_SALES, source.id, source.contacts[0].id, None, "来源方决策人"
+    )
+    customers.create_contact(
+        app.uow(),
+        deps,
+        OTHER_SALES,
+        source.id,
+        {"display_name": "来源二号", "phone_numbers": ["13900003333"]},
+    )
+    activities.record_interaction(
+        app.uow(),
+        deps,
+        OTHER_SALES,
+        source.id,
+        clock(),
+        model.Channel.PHONE,
+        "电话回访",
+        "",
+        ["users/li.si"],
+        [],
+        [],
+        [{"description": "寄送样品", "owner": "users/li.si", "due_date": date(2026, 12, 1)}],
+    )
+    ticket = activities.open_ticket(
+        app.uow(),
+        deps,
+        OTHER_SALES,
+        source.id,
+        "complaint",
+        TicketPriority.URGENT,
+        "系统卡顿",
+        "",
+        [],
+    )
+    activities.submit_survey(
+        app.uow(), deps, OTHER_SALES, source.id, POOR_SCORES, ticket.id, "响应太慢"
+    )
     customers.report_figures(app.uow(), deps, target.id, Decimal("150000"), 0, None)  # KEY
     customers.report_figures(app.uow(), deps, source.id, Decimal("600000"), 0, None)  # STRATEGIC
-    children = (orm.contacts, orm.contact_phones, orm.interactions, orm.todos, orm.tickets,
-                orm.surveys, orm.follow_ups)
+    children = (
+        orm.contacts,
+        orm.contact_phones,
+        orm.interactions,
+        orm.todos,
+        orm.tickets,
+        orm.surveys,
+        orm.follow_ups,
+    )
     before = {t.name: count(app, t, customer_id=source.id) for t in children}
-    assert before == {"contacts": 2, "contact_phones": 2, "interactions": 1, "todos": 1,
-                      "tickets": 1, "surveys": 1, "follow_ups": 2}
+    assert before == {
+        "contacts": 2,
+        "contact_phones": 2,
+        "interactions": 1,
+        "todos": 1,
+        "tickets": 1,
+        "surveys": 1,
+        "follow_ups": 2,
+    }
     clock.advance(hours=1)
 
     merged = customers.merge_customers(app.uow(), deps, ADMIN, target.id, source.id, "重复录入")
 
     assert {(c.display_name, tuple(c.phone_numbers)) for c in merged.contacts} == {
-        ("目标联系人", ("+8613900001111",)), ("来源联系人", ("+8613900002222",)),
+        ("目标联系人", ("+8613900001111",)),
+        ("来源联系人", ("+8613900002222",)),
         ("来源二号", ("+8613900003333",)),
     }
     assert [c.display_name for c in merged.contacts if c.key_decision_maker] == ["目标联系人"]
@@ -341,10 +447,14 @@ def test_merge_moves_everything_and_audits_both_customers(
         gone = conn.execute(select(orm.customers).where(orm.customers.c.id == source.id)).one()
     assert gone.merged_into == target.id and gone.deleted_at == clock()
     # The source's open follow-ups are cancelled, the target's plan stays.
-    states = {(f.owner, f.state) for f in activities.list_follow_ups(
-        app.uow(), {"customer_id": target.id}, None, 10)}
-    assert states == {("users/zhang.san", model.FollowUpState.PLANNED),
-                      ("users/li.si", model.FollowUpState.CANCELLED)}
+    states = {
+        (f.owner, f.state)
+        for f in activities.list_follow_ups(app.uow(), {"customer_id": target.id}, None, 10)
+    }
+    assert states == {
+        ("users/zhang.san", model.FollowUpState.PLANNED),
+        ("users/li.si", model.FollowUpState.CANCELLED),
+    }
     _, found = customers.lookup_by_phone(app.uow(), "13900002222")
     assert [(c.id, k.display_name) for c, k in found] == [(target.id, "来源联系人")]
     with app.uow() as uow:

@@ -44,9 +44,15 @@ def _wait_for(check: Callable[[], bool], timeout: float = 20.0) -> None:
 def _customer(app: CustomerApp) -> model.Customer:
     sales = principal_for("zhang.san", ["sales"], "", DEFAULT_ROLE_RIGHTS)
     return customers.create_customer(
-        app.uow(), app.deps, sales,
-        {"full_name": "深圳前海物流有限公司", "kind": model.CustomerKind.ENTERPRISE,
-         "owner": "users/zhang.san"}, [],
+        app.uow(),
+        app.deps,
+        sales,
+        {
+            "full_name": "深圳前海物流有限公司",
+            "kind": model.CustomerKind.ENTERPRISE,
+            "owner": "users/zhang.san",
+        },
+        [],
     )
 
 
@@ -60,11 +66,16 @@ def test_contract_figures_event_sets_grade_once_however_often_delivered(
 ) -> None:
     customer = _customer(customer_app)
     publisher = CeleryEventPublisher(worker, {"contract.*": ["customer"]})
-    payload = {"customer": customer.resource_name, "annual_contract_amount": "650000.00",
-               "longest_overdue_days": 12, "cooperation_start_date": "2023-05-01"}
+    payload = {
+        "customer": customer.resource_name,
+        "annual_contract_amount": "650000.00",
+        "longest_overdue_days": 12,
+        "cooperation_start_date": "2023-05-01",
+    }
     for _ in range(3):  # the broker may redeliver; the relay may publish again
-        publisher.publish("7f1d2c3b-0000-4000-8000-000000000001",
-                          "contract.CustomerFiguresChanged", payload)
+        publisher.publish(
+            "7f1d2c3b-0000-4000-8000-000000000001", "contract.CustomerFiguresChanged", payload
+        )
 
     def graded() -> bool:
         return customers.get_customer(customer_app.uow(), customer.id).grade is Grade.STRATEGIC
@@ -75,8 +86,9 @@ def test_contract_figures_event_sets_grade_once_however_often_delivered(
     assert stored.annual_contract_amount == Decimal("650000.00")
     assert stored.credit_rating.name == "B"
     assert _count(customer_app, orm.processed_events) == 1
-    assert _count(customer_app, orm.outbox,
-                  orm.outbox.c.topic == "customer.CustomerGradeChanged") == 1
+    assert (
+        _count(customer_app, orm.outbox, orm.outbox.c.topic == "customer.CustomerGradeChanged") == 1
+    )
     # Strategic: a visit every quarter and a phone follow-up every month.
     assert _count(customer_app, orm.follow_ups) == 2
 
@@ -85,15 +97,18 @@ def test_follow_up_scan_task_marks_due_follow_ups_once(
     customer_app: CustomerApp, worker: Celery, clock: Clock
 ) -> None:
     customer = _customer(customer_app)
-    customers.report_figures(customer_app.uow(), customer_app.deps, customer.id,
-                             Decimal(120_000), 0, None)  # key: phone every quarter, visit half-yearly
+    customers.report_figures(
+        customer_app.uow(), customer_app.deps, customer.id, Decimal(120_000), 0, None
+    )  # key: phone every quarter, visit half-yearly
     clock.advance(days=95)
     for _ in range(2):
         worker.send_task("customer.mark_due_follow_ups", queue="customer")
 
     def due() -> bool:
-        return _count(customer_app, orm.follow_ups,
-                      orm.follow_ups.c.state == model.FollowUpState.DUE) == 1
+        return (
+            _count(customer_app, orm.follow_ups, orm.follow_ups.c.state == model.FollowUpState.DUE)
+            == 1
+        )
 
     _wait_for(due)
     time.sleep(1)

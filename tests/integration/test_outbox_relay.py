@@ -41,7 +41,9 @@ def publisher(redis_url: str) -> CeleryEventPublisher:
 
 def create(app: CustomerApp, full_name: str) -> model.Customer:
     return customers.create_customer(
-        app.uow(), app.deps, SALES,
+        app.uow(),
+        app.deps,
+        SALES,
         {"full_name": full_name, "kind": model.CustomerKind.ENTERPRISE, "owner": "users/zhang.san"},
         [],
     )
@@ -72,8 +74,9 @@ def test_relay_queues_each_event_as_an_alerts_task(
 ) -> None:
     app = customer_app
     created = [create(app, name) for name in ("华东电气有限公司", "华南物流有限公司", "西部矿业")]
-    customers.update_customer(app.uow(), app.deps, SALES, created[0].id, {"city": "南京市"},
-                              ["city"], etag="")
+    customers.update_customer(
+        app.uow(), app.deps, SALES, created[0].id, {"city": "南京市"}, ["city"], etag=""
+    )
 
     assert app.relay.publish_pending(now=clock()) == 4
 
@@ -89,7 +92,9 @@ def test_relay_queues_each_event_as_an_alerts_task(
         assert kwargs["payload"] == json.loads(row.payload)
         assert row.published_at == clock() and row.attempts == 0 and row.last_error is None
     assert [task_kwargs(m)["topic"] for m in messages] == [
-        "customer.CustomerCreated", "customer.CustomerCreated", "customer.CustomerCreated",
+        "customer.CustomerCreated",
+        "customer.CustomerCreated",
+        "customer.CustomerCreated",
         "customer.CustomerUpdated",
     ]
     assert task_kwargs(messages[1])["payload"]["full_name"] == "华南物流有限公司"
@@ -158,15 +163,17 @@ def test_a_deferred_event_holds_back_the_events_after_it(
     now: datetime = clock()
     assert app.relay.publish_pending(now=now) == 0  # fails on the first; retry in 1 s
     redis_server.start()
-    customers.update_customer(app.uow(), app.deps, SALES, first.id, {"city": "上海市"}, ["city"],
-                              etag="")
+    customers.update_customer(
+        app.uow(), app.deps, SALES, first.id, {"city": "上海市"}, ["city"], etag=""
+    )
     second = create(app, "后创建的客户有限公司")
 
     assert app.relay.publish_pending(now=now + timedelta(milliseconds=500)) == 0
     assert queued(redis_url) == []
     assert app.relay.publish_pending(now=now + timedelta(seconds=1)) == 3
-    assert [(task_kwargs(m)["topic"], task_kwargs(m)["payload"]["customer"])
-            for m in queued(redis_url)] == [
+    assert [
+        (task_kwargs(m)["topic"], task_kwargs(m)["payload"]["customer"]) for m in queued(redis_url)
+    ] == [
         ("customer.CustomerCreated", first.resource_name),
         ("customer.CustomerUpdated", first.resource_name),
         ("customer.CustomerCreated", second.resource_name),

@@ -48,10 +48,14 @@ def _env(**extra: str) -> dict[str, str]:
 def test_serving_refuses_to_start_on_an_unmigrated_database(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "services.customer", "serve"],
-        env=_env(CALLOPS_JWT_SECRET=JWT_SECRET,
-                 CALLOPS_DATABASE_URL=f"sqlite:///{tmp_path / 'c.db'}",
-                 CALLOPS_GRPC_PORT=str(free_port())),
-        capture_output=True, text=True, timeout=60,
+        env=_env(
+            CALLOPS_JWT_SECRET=JWT_SECRET,
+            CALLOPS_DATABASE_URL=f"sqlite:///{tmp_path / 'c.db'}",
+            CALLOPS_GRPC_PORT=str(free_port()),
+        ),
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode != 0
     assert "migrate" in result.stderr
@@ -70,8 +74,11 @@ def test_bad_configuration_stops_the_process_naming_the_variable(
     env: dict[str, str], named: str
 ) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "services.customer", "serve"], env=_env(**env),
-        capture_output=True, text=True, timeout=60,
+        [sys.executable, "-m", "services.customer", "serve"],
+        env=_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 2
     assert named in result.stderr
@@ -81,9 +88,11 @@ def test_bad_configuration_stops_the_process_naming_the_variable(
 def _health(port: int) -> int | None:
     with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
         try:
-            return int(health_pb2_grpc.HealthStub(channel).Check(
-                health_pb2.HealthCheckRequest(), timeout=1
-            ).status)
+            return int(
+                health_pb2_grpc.HealthStub(channel)
+                .Check(health_pb2.HealthCheckRequest(), timeout=1)
+                .status
+            )
         except grpc.RpcError:
             return None
 
@@ -94,10 +103,15 @@ def test_serves_health_and_stops_gracefully_on_sigterm(tmp_path: Path) -> None:
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "services.customer", "serve"],
-        env=_env(CALLOPS_JWT_SECRET=JWT_SECRET, CALLOPS_DATABASE_URL=url,
-                 CALLOPS_GRPC_PORT=str(port), CALLOPS_SHUTDOWN_GRACE_SECONDS="2",
-                 CALLOPS_BROKER_URL="redis://127.0.0.1:1/0"),
-        stderr=subprocess.PIPE, text=True,
+        env=_env(
+            CALLOPS_JWT_SECRET=JWT_SECRET,
+            CALLOPS_DATABASE_URL=url,
+            CALLOPS_GRPC_PORT=str(port),
+            CALLOPS_SHUTDOWN_GRACE_SECONDS="2",
+            CALLOPS_BROKER_URL="redis://127.0.0.1:1/0",
+        ),
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         deadline = time.monotonic() + 30

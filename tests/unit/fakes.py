@@ -109,20 +109,25 @@ class _Repository:
         return entity
 
     def _where(self, terms: dict[str, Any]) -> list[Any]:
-        return [e for e in self._s.all(self.table)
-                if all(getattr(e, k) == v for k, v in terms.items())]
+        return [
+            e for e in self._s.all(self.table) if all(getattr(e, k) == v for k, v in terms.items())
+        ]
 
 
 def _keyset(
-    rows: Iterable[Any], sort: Callable[[Any], Any], descending: bool,
-    after: dict[str, Any] | None, limit: int,
+    rows: Iterable[Any],
+    sort: Callable[[Any], Any],
+    descending: bool,
+    after: dict[str, Any] | None,
+    limit: int,
 ) -> list[Any]:
     """Orders by (sort, id), starts after `after` and returns up to limit + 1 rows."""
     ordered = sorted(rows, key=lambda e: (sort(e), e.id), reverse=descending)
     if after is not None:
         last = (after["k"], after["id"])
-        ordered = [e for e in ordered
-                   if ((sort(e), e.id) < last if descending else (sort(e), e.id) > last)]
+        ordered = [
+            e for e in ordered if ((sort(e), e.id) < last if descending else (sort(e), e.id) > last)
+        ]
     return ordered[: limit + 1]
 
 
@@ -161,9 +166,14 @@ class FakeCustomerRepository(_Repository):
             checks.append(("name", lambda c: c.name_key == name_key))
         if phones:
             wanted = set(phones)
-            checks.append(("phone_number", lambda c: any(
-                p.e164 in wanted for contact in c.contacts for p in contact.phones
-            )))
+            checks.append(
+                (
+                    "phone_number",
+                    lambda c: any(
+                        p.e164 in wanted for contact in c.contacts for p in contact.phones
+                    ),
+                )
+            )
         for matched_on, matches in checks:
             for customer in live:
                 if matches(customer):
@@ -171,7 +181,11 @@ class FakeCustomerRepository(_Repository):
         return None
 
     def list(
-        self, terms: dict[str, Any], order: str, descending: bool, after: dict[str, Any] | None,
+        self,
+        terms: dict[str, Any],
+        order: str,
+        descending: bool,
+        after: dict[str, Any] | None,
         limit: int,
     ) -> list[model.Customer]:
         rows = self._live()
@@ -186,8 +200,10 @@ class FakeCustomerRepository(_Repository):
         return _keyset(rows, lambda c: getattr(c, order), descending, position, limit)
 
     def move_children(self, source: model.Customer, target: model.Customer) -> dict[str, int]:
-        moved = {"contacts": len(source.contacts),
-                 "contact_phones": sum(len(c.phones) for c in source.contacts)}
+        moved = {
+            "contacts": len(source.contacts),
+            "contact_phones": sum(len(c.phones) for c in source.contacts),
+        }
         for contact in source.contacts:
             contact.customer_id = target.id
             for phone in contact.phones:
@@ -210,15 +226,26 @@ class FakeCustomerRepository(_Repository):
     def audit(
         self, customer_id: str, action: str, actor: str, at: datetime, detail: dict[str, Any]
     ) -> None:
-        self._s.audit.append({"customer_id": customer_id, "action": action, "actor": actor,
-                              "at": at, "detail": detail})
+        self._s.audit.append(
+            {
+                "customer_id": customer_id,
+                "action": action,
+                "actor": actor,
+                "at": at,
+                "detail": detail,
+            }
+        )
 
     def audit_entries(self, customer_id: str) -> list[dict[str, Any]]:
         return [a for a in [*self._s.db.audit, *self._s.audit] if a["customer_id"] == customer_id]
 
     def lookup_by_phone(self, e164: str) -> list[tuple[model.Customer, model.Contact]]:
-        return [(customer, contact) for customer in self._live() for contact in customer.contacts
-                if e164 in contact.phone_numbers][:20]
+        return [
+            (customer, contact)
+            for customer in self._live()
+            for contact in customer.contacts
+            if e164 in contact.phone_numbers
+        ][:20]
 
 
 class FakeContactRepository(_Repository):
@@ -241,8 +268,13 @@ class FakeInteractionRepository(_Repository):
     def list_for(
         self, customer_id: str, after: dict[str, Any] | None, limit: int
     ) -> list[model.Interaction]:
-        return _keyset(self._where({"customer_id": customer_id}), lambda i: i.occurred_at, True,
-                       _dt(after), limit)
+        return _keyset(
+            self._where({"customer_id": customer_id}),
+            lambda i: i.occurred_at,
+            True,
+            _dt(after),
+            limit,
+        )
 
 
 class FakeTodoRepository(_Repository):
@@ -296,8 +328,11 @@ class FakeFollowUpRepository(_Repository):
         return [f for f in self._where({"customer_id": customer_id}) if f.open]
 
     def coming_due(self, today: date, limit: int) -> list[model.FollowUp]:
-        due = [f for f in self._s.all(self.table)
-               if f.state is model.FollowUpState.PLANNED and f.due_date <= today]
+        due = [
+            f
+            for f in self._s.all(self.table)
+            if f.state is model.FollowUpState.PLANNED and f.due_date <= today
+        ]
         return sorted(due, key=lambda f: (f.due_date, f.id))[:limit]
 
     def list(
@@ -346,7 +381,9 @@ class FakeCustomerUnitOfWork:
         return self
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
         self._session = None  # whatever was not committed is gone
@@ -374,8 +411,10 @@ class FakeCustomerUnitOfWork:
         events = self.collect_events()
         taken = [k for k in s.idempotency if k in self.db.idempotency]
         if taken:
-            raise AlreadyExists("a concurrent change conflicts with this one; read again and "
-                                "retry", reason="CONFLICT")
+            raise AlreadyExists(
+                "a concurrent change conflicts with this one; read again and retry",
+                reason="CONFLICT",
+            )
         for (table, id_), entity in s.identity.items():
             before = self.db.tables[table].get(id_)
             if before is not None:

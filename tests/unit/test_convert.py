@@ -90,8 +90,7 @@ def test_bad_nanos_are_refused(units: int, nanos: int) -> None:
 
 @pytest.mark.parametrize(
     ("units", "nanos", "amount"),
-    [(0, -1, "-0.000000001"), (0, 999_999_999, "0.999999999"), (-3, -999_999_999,
-                                                                 "-3.999999999")],
+    [(0, -1, "-0.000000001"), (0, 999_999_999, "0.999999999"), (-3, -999_999_999, "-3.999999999")],
 )
 def test_nanos_at_their_limits(units: int, nanos: int, amount: str) -> None:
     money = money_pb2.Money(currency_code="CNY", units=units, nanos=nanos)
@@ -114,13 +113,13 @@ def test_all_zero_date_is_unset() -> None:
 
 @pytest.mark.parametrize(
     ("year", "month", "day"),
-    [(2026, 2, 29), (2026, 13, 1), (2026, 4, 31), (2026, 0, 0), (2026, 3, 0), (0, 3, 1),
-     (0, 0, 1)],
+    [(2026, 2, 29), (2026, 13, 1), (2026, 4, 31), (2026, 0, 0), (2026, 3, 0), (0, 3, 1), (0, 0, 1)],
 )
 def test_impossible_or_partial_dates_are_refused(year: int, month: int, day: int) -> None:
     with pytest.raises(InvalidArgument) as exc:
-        convert.from_date(date_pb2.Date(year=year, month=month, day=day),
-                          "customer.cooperation_start_date")
+        convert.from_date(
+            date_pb2.Date(year=year, month=month, day=day), "customer.cooperation_start_date"
+        )
     field, description = violation(exc)
     assert field == "customer.cooperation_start_date"
     assert "not a calendar date" in description
@@ -162,15 +161,29 @@ def test_parse_name() -> None:
 
 @pytest.mark.parametrize(
     "name",
-    ["", "customers/", ID, f"contacts/{ID}", f"customers/{ID.upper()}", f"customers/{ID}/",
-     f"customers/{ID[:-1]}", f"customers/{ID}0", f"customers//{ID}", f"Customers/{ID}",
-     f"customers/{ID[:-1]}g", f" customers/{ID}", f"customers/{ID}\n"],
+    [
+        "",
+        "customers/",
+        ID,
+        f"contacts/{ID}",
+        f"customers/{ID.upper()}",
+        f"customers/{ID}/",
+        f"customers/{ID[:-1]}",
+        f"customers/{ID}0",
+        f"customers//{ID}",
+        f"Customers/{ID}",
+        f"customers/{ID[:-1]}g",
+        f" customers/{ID}",
+        f"customers/{ID}\n",
+    ],
 )
 def test_bad_names_are_refused(name: str) -> None:
     with pytest.raises(InvalidArgument) as exc:
         convert.parse_name(name, "customers", "customer.name")
-    assert violation(exc) == ("customer.name",
-                              "must be a resource name like customers/<32 hex digits>")
+    assert violation(exc) == (
+        "customer.name",
+        "must be a resource name like customers/<32 hex digits>",
+    )
 
 
 def test_parse_nested_name() -> None:
@@ -180,10 +193,16 @@ def test_parse_nested_name() -> None:
 
 @pytest.mark.parametrize(
     "name",
-    [f"todos/{OTHER}/interactions/{ID}", f"interactions/{ID}", f"interactions/{ID}/todos/",
-     f"interactions/{ID}/notes/{OTHER}", f"interactions/{ID}/todos/{OTHER}/x",
-     f"interactions/{ID.upper()}/todos/{OTHER}", f"todos/{OTHER}",
-     f"interactions/{ID}/todos/{OTHER}\n"],
+    [
+        f"todos/{OTHER}/interactions/{ID}",
+        f"interactions/{ID}",
+        f"interactions/{ID}/todos/",
+        f"interactions/{ID}/notes/{OTHER}",
+        f"interactions/{ID}/todos/{OTHER}/x",
+        f"interactions/{ID.upper()}/todos/{OTHER}",
+        f"todos/{OTHER}",
+        f"interactions/{ID}/todos/{OTHER}\n",
+    ],
 )
 def test_bad_nested_names_are_refused(name: str) -> None:
     with pytest.raises(InvalidArgument) as exc:
@@ -210,10 +229,12 @@ PAIRS: list[tuple[Any, str, type[enum.Enum]]] = [
 ]
 
 
-@pytest.mark.parametrize(("wrapper", "prefix", "cls"), PAIRS,
-                         ids=[f"{p}:{c.__name__}" for _, p, c in PAIRS])
-def test_every_domain_value_has_a_proto_twin(wrapper: Any, prefix: str,
-                                             cls: type[enum.Enum]) -> None:
+@pytest.mark.parametrize(
+    ("wrapper", "prefix", "cls"), PAIRS, ids=[f"{p}:{c.__name__}" for _, p, c in PAIRS]
+)
+def test_every_domain_value_has_a_proto_twin(
+    wrapper: Any, prefix: str, cls: type[enum.Enum]
+) -> None:
     mapping = EnumMap(wrapper, prefix, cls)
     assert len(wrapper.keys()) == len(cls)
     for member in cls:
@@ -222,7 +243,8 @@ def test_every_domain_value_has_a_proto_twin(wrapper: Any, prefix: str,
         assert mapping.into(number, "f") is member
     assert mapping.out(cls["UNSPECIFIED"]) == 0
     assert mapping.filter_values() == {f"{prefix}_{m.name}" for m in cls} - {
-        f"{prefix}_UNSPECIFIED"}
+        f"{prefix}_UNSPECIFIED"
+    }
 
 
 def test_enum_map_by_name() -> None:
@@ -243,8 +265,7 @@ def test_unknown_enum_numbers_are_refused(number: int) -> None:
 
 def test_unknown_enum_number_from_the_wire() -> None:
     # proto3 enums are open: a newer client's value arrives as its number.
-    msg = pb.Customer.FromString(pb.Customer(grade=2).SerializeToString().replace(b"\x02",
-                                                                                 b"\x07"))
+    msg = pb.Customer.FromString(pb.Customer(grade=2).SerializeToString().replace(b"\x02", b"\x07"))
     assert msg.grade == 7
     with pytest.raises(InvalidArgument):
         EnumMap(pb.Customer.Grade, "GRADE", Grade).into(msg.grade, "customer.grade")

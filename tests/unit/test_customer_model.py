@@ -47,8 +47,14 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def customer(grade: Grade = Grade.UNSPECIFIED, **kwargs: object) -> Customer:
-    c = Customer(id="c1", code="KH2026000001", full_name="上海云呼科技有限公司",
-                 kind=CustomerKind.ENTERPRISE, owner="users/zhang.san", **kwargs)  # type: ignore[arg-type]
+    c = Customer(
+        id="c1",
+        code="KH2026000001",
+        full_name="上海云呼科技有限公司",
+        kind=CustomerKind.ENTERPRISE,
+        owner="users/zhang.san",
+        **kwargs,
+    )  # type: ignore[arg-type]
     c.grade = grade
     return c
 
@@ -75,16 +81,23 @@ def test_grade_for(amount: str, grade: Grade) -> None:
 
 @pytest.mark.parametrize(
     ("days", "rating"),
-    [(0, CreditRating.A), (1, CreditRating.B), (29, CreditRating.B), (30, CreditRating.B),
-     (31, CreditRating.C), (1000, CreditRating.C)],
+    [
+        (0, CreditRating.A),
+        (1, CreditRating.B),
+        (29, CreditRating.B),
+        (30, CreditRating.B),
+        (31, CreditRating.C),
+        (1000, CreditRating.C),
+    ],
 )
 def test_credit_rating_for(days: int, rating: CreditRating) -> None:
     assert credit_rating_for(days, T) is rating
 
 
 def test_thresholds_are_configurable() -> None:
-    t = Thresholds(key_amount=Decimal(10), strategic_amount=Decimal(20),
-                   rating_b_max_overdue_days=5)
+    t = Thresholds(
+        key_amount=Decimal(10), strategic_amount=Decimal(20), rating_b_max_overdue_days=5
+    )
     assert grade_for(Decimal(10), t) is Grade.KEY
     assert grade_for(Decimal(20), t) is Grade.STRATEGIC
     assert credit_rating_for(5, t) is CreditRating.B
@@ -142,9 +155,11 @@ def test_add_months(day: date, months: int, expected: date) -> None:
 def test_response_deadlines() -> None:
     opened = datetime(2026, 9, 30, 10, 0, tzinfo=SHANGHAI)
     assert response_deadline(TicketPriority.URGENT, opened, T, "Asia/Shanghai") == (
-        opened + timedelta(hours=24))
+        opened + timedelta(hours=24)
+    )
     assert response_deadline(TicketPriority.IMPORTANT, opened, T, "Asia/Shanghai") == (
-        opened + timedelta(hours=48))
+        opened + timedelta(hours=48)
+    )
     # Routine: three working days, skipping the National Day week, landing on the Saturday
     # worked in exchange (调休), at the same wall-clock time.
     routine = response_deadline(TicketPriority.ROUTINE, opened, T, "Asia/Shanghai")
@@ -152,7 +167,8 @@ def test_response_deadlines() -> None:
     assert routine.tzinfo is UTC
     one_day = Thresholds(routine_response_working_days=1)
     assert response_deadline(TicketPriority.ROUTINE, opened, one_day, "Asia/Shanghai") == (
-        datetime(2026, 10, 8, 10, 0, tzinfo=SHANGHAI))
+        datetime(2026, 10, 8, 10, 0, tzinfo=SHANGHAI)
+    )
 
 
 @pytest.mark.parametrize(
@@ -181,8 +197,18 @@ def test_maintenance_plan() -> None:
 
 
 def ticket(state: TicketState = TicketState.SUBMITTED) -> Ticket:
-    t = Ticket.open("c1", "complaint", TicketPriority.URGENT, "无法登录", "", [],
-                    "users/zhang.san", NOW, T, "Asia/Shanghai")
+    t = Ticket.open(
+        "c1",
+        "complaint",
+        TicketPriority.URGENT,
+        "无法登录",
+        "",
+        [],
+        "users/zhang.san",
+        NOW,
+        T,
+        "Asia/Shanghai",
+    )
     t.state = state
     t.events.clear()
     return t
@@ -202,8 +228,9 @@ def move(t: Ticket, to: TicketState, now: datetime = NOW) -> None:
 
 
 REAL_STATES = [s for s in TicketState if s is not TicketState.UNSPECIFIED]
-ILLEGAL = [(a, b) for a, b in itertools.product(REAL_STATES, TicketState)
-           if b not in TICKET_FLOW[a]]
+ILLEGAL = [
+    (a, b) for a, b in itertools.product(REAL_STATES, TicketState) if b not in TICKET_FLOW[a]
+]
 LEGAL = [(a, b) for a in REAL_STATES for b in sorted(TICKET_FLOW[a], key=lambda s: s.name)]
 
 
@@ -213,12 +240,23 @@ def test_the_flow_covers_every_state() -> None:
 
 
 def test_open_ticket() -> None:
-    t = Ticket.open("c1", "complaint", TicketPriority.IMPORTANT, "无法登录", "详情", ["a.png"],
-                    "users/zhang.san", NOW, T, "Asia/Shanghai")
+    t = Ticket.open(
+        "c1",
+        "complaint",
+        TicketPriority.IMPORTANT,
+        "无法登录",
+        "详情",
+        ["a.png"],
+        "users/zhang.san",
+        NOW,
+        T,
+        "Asia/Shanghai",
+    )
     assert t.state is TicketState.SUBMITTED and t.version == 1
     assert t.response_deadline == NOW + timedelta(hours=48)
-    assert t.events == [events.TicketOpened(t.resource_name, "customers/c1", "IMPORTANT",
-                                            NOW + timedelta(hours=48))]
+    assert t.events == [
+        events.TicketOpened(t.resource_name, "customers/c1", "IMPORTANT", NOW + timedelta(hours=48))
+    ]
 
 
 @pytest.mark.parametrize(("start", "to"), ILLEGAL, ids=lambda s: s.name)
@@ -238,8 +276,9 @@ def test_legal_ticket_moves(start: TicketState, to: TicketState) -> None:
     later = NOW + timedelta(hours=1)
     move(t, to, later)
     assert t.state is to and t.updated_at == later
-    assert t.events == [events.TicketStateChanged(t.resource_name, "customers/c1", to.name,
-                                                  t.assignee)]
+    assert t.events == [
+        events.TicketStateChanged(t.resource_name, "customers/c1", to.name, t.assignee)
+    ]
     responded = to in (TicketState.ASSIGNED, TicketState.IN_PROGRESS)
     assert t.first_response_at == (later if responded else None)
 
@@ -274,8 +313,11 @@ def test_ticket_etag() -> None:
 # --- follow-ups -----------------------------------------------------------------------------
 
 
-def follow_up(kind: FollowUpKind, due: date, state: FollowUpState = FollowUpState.PLANNED,
-              ) -> FollowUp:
+def follow_up(
+    kind: FollowUpKind,
+    due: date,
+    state: FollowUpState = FollowUpState.PLANNED,
+) -> FollowUp:
     return FollowUp(model.new_id(), "c1", kind, due, "users/zhang.san", state)
 
 
@@ -284,9 +326,12 @@ def test_replan_upgrade_normal_to_strategic() -> None:
     created = replan_follow_ups(customer(Grade.STRATEGIC), [phone], TODAY)
     assert phone.state is FollowUpState.CANCELLED  # a year away: too late for the new plan
     assert sorted((f.kind.name, f.due_date) for f in created) == [
-        ("PHONE", date(2026, 4, 2)), ("VISIT", date(2026, 6, 2))]
+        ("PHONE", date(2026, 4, 2)),
+        ("VISIT", date(2026, 6, 2)),
+    ]
     assert {(f.customer_id, f.owner, f.state) for f in created} == {
-        ("c1", "users/zhang.san", FollowUpState.PLANNED)}
+        ("c1", "users/zhang.san", FollowUpState.PLANNED)
+    }
 
 
 def test_replan_downgrade_strategic_to_normal() -> None:
@@ -310,7 +355,9 @@ def test_replan_replaces_one_due_too_late() -> None:
     created = replan_follow_ups(customer(Grade.KEY), [phone], TODAY)
     assert phone.state is FollowUpState.CANCELLED
     assert sorted((f.kind.name, f.due_date) for f in created) == [
-        ("PHONE", date(2026, 6, 2)), ("VISIT", date(2026, 9, 2))]
+        ("PHONE", date(2026, 6, 2)),
+        ("VISIT", date(2026, 9, 2)),
+    ]
 
 
 def test_replan_without_a_grade_cancels_everything() -> None:
@@ -334,8 +381,9 @@ def test_follow_up_states() -> None:
     f.become_due()
     f.become_due()  # once only
     assert f.state is FollowUpState.DUE
-    assert f.events == [events.FollowUpDue(f.resource_name, "customers/c1", "users/zhang.san",
-                                           "VISIT", TODAY)]
+    assert f.events == [
+        events.FollowUpDue(f.resource_name, "customers/c1", "users/zhang.san", "VISIT", TODAY)
+    ]
     f.complete("i1", NOW)
     assert (f.state, f.interaction_id, f.completed_at) == (FollowUpState.DONE, "i1", NOW)
     f.become_due()
@@ -353,13 +401,16 @@ def test_follow_up_states() -> None:
 
 
 def survey(*scores: int) -> Survey:
-    return Survey.submit("c1", dict(zip(model.SURVEY_DIMENSIONS, scores, strict=True)), None, "",
-                         NOW, T)
+    return Survey.submit(
+        "c1", dict(zip(model.SURVEY_DIMENSIONS, scores, strict=True)), None, "", NOW, T
+    )
 
 
 def test_survey_average_and_band() -> None:
     assert (survey(5, 5, 4, 4).average_score, survey(5, 5, 4, 4).band) == (
-        Decimal("4.50"), SurveyBand.VERY_SATISFIED)
+        Decimal("4.50"),
+        SurveyBand.VERY_SATISFIED,
+    )
     assert survey(4, 4, 3, 3).band is SurveyBand.SATISFIED
     thirds = Survey.submit("c1", {"a": 5, "b": 5, "c": 4}, None, "", NOW, T)
     assert thirds.average_score == Decimal("4.67")
@@ -369,8 +420,9 @@ def test_unsatisfied_survey_needs_a_solution() -> None:
     s = survey(4, 3, 3, 3)
     assert s.band is SurveyBand.UNSATISFIED
     assert s.response_deadline == NOW + timedelta(hours=48)
-    assert s.events == [events.SurveyUnsatisfied(s.resource_name, "customers/c1", 3.25,
-                                                 NOW + timedelta(hours=48))]
+    assert s.events == [
+        events.SurveyUnsatisfied(s.resource_name, "customers/c1", 3.25, NOW + timedelta(hours=48))
+    ]
     s.respond("users/wang.wu", "上门培训", NOW)
     assert (s.responder, s.solution, s.responded_at) == ("users/wang.wu", "上门培训", NOW)
     assert s.events[-1] == events.SurveyAnswered(s.resource_name, "users/wang.wu")
@@ -406,15 +458,26 @@ def test_change_key_decision_maker_keeps_history() -> None:
     c.change_key_decision_maker(b, date(2026, 2, 1), "换届", "users/li.si")
     assert (a.key_decision_maker, b.key_decision_maker) == (False, True)
     assert c.decision_maker_changes == [
-        {"change_date": "2025-01-01", "previous_contact": "", "new_contact": "contacts/a",
-         "note": "", "recorded_by": "users/zhang.san"},
-        {"change_date": "2026-02-01", "previous_contact": "contacts/a",
-         "new_contact": "contacts/b", "note": "换届", "recorded_by": "users/li.si"},
+        {
+            "change_date": "2025-01-01",
+            "previous_contact": "",
+            "new_contact": "contacts/a",
+            "note": "",
+            "recorded_by": "users/zhang.san",
+        },
+        {
+            "change_date": "2026-02-01",
+            "previous_contact": "contacts/a",
+            "new_contact": "contacts/b",
+            "note": "换届",
+            "recorded_by": "users/li.si",
+        },
     ]
     assert c.events == [
         events.KeyDecisionMakerChanged("customers/c1", "", "contacts/a", date(2025, 1, 1)),
-        events.KeyDecisionMakerChanged("customers/c1", "contacts/a", "contacts/b",
-                                       date(2026, 2, 1)),
+        events.KeyDecisionMakerChanged(
+            "customers/c1", "contacts/a", "contacts/b", date(2026, 2, 1)
+        ),
     ]
     with pytest.raises(FailedPrecondition):
         c.change_key_decision_maker(b, date(2026, 3, 1), "", "users/li.si")
@@ -481,24 +544,38 @@ def test_todo_completes_once() -> None:
 
 def test_validate_customer_fields() -> None:
     v = Violations()
-    out = model.validate_customer_fields(v, "customer", {
-        "full_name": "  云呼  ", "credit_code": " 91350100m000100y43 ",
-        "tags": ["a", " a ", "b"], "owner": "users/zhang.san",
-    })
+    out = model.validate_customer_fields(
+        v,
+        "customer",
+        {
+            "full_name": "  云呼  ",
+            "credit_code": " 91350100m000100y43 ",
+            "tags": ["a", " a ", "b"],
+            "owner": "users/zhang.san",
+        },
+    )
     assert v.items == []
     assert out["full_name"] == "云呼" and out["credit_code"] == "91350100M000100Y43"
     assert out["tags"] == ["a", "b"]
     cleared = model.validate_customer_fields(v, "customer", {"credit_code": " "})
     assert cleared["credit_code"] is None
-    model.validate_customer_fields(v, "c", {"tags": [str(i) for i in range(21)],
-                                            "description": "x" * 2001, "city": "x" * 51})
+    model.validate_customer_fields(
+        v, "c", {"tags": [str(i) for i in range(21)], "description": "x" * 2001, "city": "x" * 51}
+    )
     assert {i.field for i in v.items} == {"c.description", "c.city", "c.tags"}
 
 
 @pytest.mark.parametrize(
     ("value", "ok"),
-    [("users/zhang.san", True), ("users/li_si@corp", True), ("users/zhang.san\n", False),
-     ("zhang.san", False), ("users/", False), ("users/a b", False), ("users/" + "a" * 65, False)],
+    [
+        ("users/zhang.san", True),
+        ("users/li_si@corp", True),
+        ("users/zhang.san\n", False),
+        ("zhang.san", False),
+        ("users/", False),
+        ("users/a b", False),
+        ("users/" + "a" * 65, False),
+    ],
 )
 def test_check_user(value: str, ok: bool) -> None:
     v = Violations()
@@ -508,8 +585,14 @@ def test_check_user(value: str, ok: bool) -> None:
 
 @pytest.mark.parametrize(
     ("value", "ok"),
-    [("complaint", True), ("after_sales_2", True), ("complaint\n", False), ("Complaint", False),
-     ("2fa", False), ("", False)],
+    [
+        ("complaint", True),
+        ("after_sales_2", True),
+        ("complaint\n", False),
+        ("Complaint", False),
+        ("2fa", False),
+        ("", False),
+    ],
 )
 def test_ticket_type(value: str, ok: bool) -> None:
     assert (model.TICKET_TYPE.fullmatch(value) is not None) is ok

@@ -57,8 +57,11 @@ def uow() -> FakeCustomerUnitOfWork:
 
 def values(**overrides: Any) -> dict[str, Any]:
     base: dict[str, Any] = {
-        "full_name": "上海云呼科技有限公司", "kind": model.CustomerKind.ENTERPRISE,
-        "owner": SALES.user_name, "credit_code": "", "tags": [],
+        "full_name": "上海云呼科技有限公司",
+        "kind": model.CustomerKind.ENTERPRISE,
+        "owner": SALES.user_name,
+        "credit_code": "",
+        "tags": [],
     }
     return {**base, **overrides}
 
@@ -68,13 +71,17 @@ def contact(**overrides: Any) -> dict[str, Any]:
 
 
 def create(
-    uow: FakeCustomerUnitOfWork, deps: Deps, actor: Principal = SALES,
-    contacts: list[dict[str, Any]] | None = None, **overrides: Any,
+    uow: FakeCustomerUnitOfWork,
+    deps: Deps,
+    actor: Principal = SALES,
+    contacts: list[dict[str, Any]] | None = None,
+    **overrides: Any,
 ) -> model.Customer:
     request_id = overrides.pop("request_id", "")
     allow = overrides.pop("allow_duplicate", False)
-    return customers.create_customer(uow, deps, actor, values(**overrides), contacts or [],
-                                     request_id, allow)
+    return customers.create_customer(
+        uow, deps, actor, values(**overrides), contacts or [], request_id, allow
+    )
 
 
 def fields_of(exc: pytest.ExceptionInfo[InvalidArgument]) -> set[str]:
@@ -85,15 +92,17 @@ def fields_of(exc: pytest.ExceptionInfo[InvalidArgument]) -> set[str]:
 
 
 def test_create_customer_with_generated_code(uow: FakeCustomerUnitOfWork, deps: Deps) -> None:
-    customer = create(uow, deps, contacts=[contact(phone_numbers=["138 0013 8000",
-                                                                  "+86 13800138000"])])
+    customer = create(
+        uow, deps, contacts=[contact(phone_numbers=["138 0013 8000", "+86 13800138000"])]
+    )
     assert customer.code == "KH2026000001"
     assert customer.name_key == "上海云呼科技"
     assert customer.created_at == NOW and customer.version == 1
     assert customer.contacts[0].phone_numbers == ["+8613800138000"]  # normalized, deduplicated
     assert uow.committed
-    assert uow.committed_events == [events.CustomerCreated(
-        customer.resource_name, SALES.user_name, "上海云呼科技有限公司")]
+    assert uow.committed_events == [
+        events.CustomerCreated(customer.resource_name, SALES.user_name, "上海云呼科技有限公司")
+    ]
     assert uow.topics() == ["customer.CustomerCreated"]
     stored = customers.get_customer(uow, customer.id)
     assert stored is not customer and stored.contacts[0].customer_id == customer.id
@@ -120,17 +129,34 @@ def test_create_with_a_given_code(uow: FakeCustomerUnitOfWork, deps: Deps) -> No
 def test_create_names_every_field_at_fault(uow: FakeCustomerUnitOfWork, deps: Deps) -> None:
     with pytest.raises(InvalidArgument) as exc:
         customers.create_customer(
-            uow, deps, SALES,
-            {"full_name": "  ", "kind": model.CustomerKind.UNSPECIFIED, "owner": "zhang.san",
-             "credit_code": "91350100M000100Y48", "tags": ["ok", "x" * 31]},
-            [contact(), contact(display_name="", phone_numbers=["13800138000", "12345"],
-                                email="not-an-address")],
+            uow,
+            deps,
+            SALES,
+            {
+                "full_name": "  ",
+                "kind": model.CustomerKind.UNSPECIFIED,
+                "owner": "zhang.san",
+                "credit_code": "91350100M000100Y48",
+                "tags": ["ok", "x" * 31],
+            },
+            [
+                contact(),
+                contact(
+                    display_name="", phone_numbers=["13800138000", "12345"], email="not-an-address"
+                ),
+            ],
             request_id="r" * 101,
         )
     assert fields_of(exc) == {
-        "customer.full_name", "customer.kind", "customer.owner", "customer.credit_code",
-        "customer.tags[1]", "contacts[1].display_name", "contacts[1].phone_numbers[1]",
-        "contacts[1].email", "request_id",
+        "customer.full_name",
+        "customer.kind",
+        "customer.owner",
+        "customer.credit_code",
+        "customer.tags[1]",
+        "contacts[1].display_name",
+        "contacts[1].phone_numbers[1]",
+        "contacts[1].email",
+        "request_id",
     }
     assert "expected '3'" in str(exc.value)
     assert not uow.committed and uow.db.sequences == {}  # refused before any work
@@ -143,25 +169,35 @@ def test_missing_required_fields_are_reported(uow: FakeCustomerUnitOfWork, deps:
 
 
 def test_a_tag_of_30_characters_is_the_limit(uow: FakeCustomerUnitOfWork, deps: Deps) -> None:
-    assert create(uow, deps, tags=["x" * 30, " x" * 15, "x" * 30]).tags == ["x" * 30,
-                                                                         ("x " * 15).strip()]
+    assert create(uow, deps, tags=["x" * 30, " x" * 15, "x" * 30]).tags == [
+        "x" * 30,
+        ("x " * 15).strip(),
+    ]
 
 
 @pytest.mark.parametrize(
     ("first", "second", "matched_on"),
     [
-        ({"credit_code": CODE_A}, {"full_name": "完全不同的名字", "credit_code": CODE_A.lower()},
-         "credit_code"),
+        (
+            {"credit_code": CODE_A},
+            {"full_name": "完全不同的名字", "credit_code": CODE_A.lower()},
+            "credit_code",
+        ),
         ({}, {"full_name": "上海 云呼科技（有限公司）"}, "name"),
-        ({"contacts": [contact()]},
-         {"full_name": "另一个名字", "contacts": [contact(phone_numbers=["+86 138-0013-8000"])]},
-         "phone_number"),
+        (
+            {"contacts": [contact()]},
+            {"full_name": "另一个名字", "contacts": [contact(phone_numbers=["+86 138-0013-8000"])]},
+            "phone_number",
+        ),
         # The credit code is checked first.
         ({"credit_code": CODE_A}, {"credit_code": CODE_A}, "credit_code"),
     ],
 )
 def test_duplicates_are_refused_with_the_match(
-    uow: FakeCustomerUnitOfWork, deps: Deps, first: dict[str, Any], second: dict[str, Any],
+    uow: FakeCustomerUnitOfWork,
+    deps: Deps,
+    first: dict[str, Any],
+    second: dict[str, Any],
     matched_on: str,
 ) -> None:
     existing = create(uow, deps, **first)
@@ -169,16 +205,24 @@ def test_duplicates_are_refused_with_the_match(
     with pytest.raises(AlreadyExists) as exc:
         create(uow, deps, OTHER_SALES, owner=OTHER_SALES.user_name, **second)
     assert exc.value.reason == "DUPLICATE_CUSTOMER"
-    assert exc.value.metadata == {"existing_customer": existing.resource_name,
-                                  "owner": SALES.user_name, "matched_on": matched_on}
+    assert exc.value.metadata == {
+        "existing_customer": existing.resource_name,
+        "owner": SALES.user_name,
+        "matched_on": matched_on,
+    }
     assert "allow_duplicate" in exc.value.message
     assert uow.commits == commits and len(uow.db.tables["customers"]) == 1
 
 
 def test_different_customers_are_not_duplicates(uow: FakeCustomerUnitOfWork, deps: Deps) -> None:
     create(uow, deps, credit_code=CODE_A, contacts=[contact()])
-    other = create(uow, deps, full_name="北京云呼科技有限公司", credit_code=CODE_B,
-                   contacts=[contact(phone_numbers=["13900139000"])])
+    other = create(
+        uow,
+        deps,
+        full_name="北京云呼科技有限公司",
+        credit_code=CODE_B,
+        contacts=[contact(phone_numbers=["13900139000"])],
+    )
     assert other.possible_duplicates == []
 
 
@@ -190,8 +234,15 @@ def test_deleted_customers_are_not_duplicates(uow: FakeCustomerUnitOfWork, deps:
 
 def test_allow_duplicate_flags_both(uow: FakeCustomerUnitOfWork, deps: Deps) -> None:
     existing = create(uow, deps, credit_code=CODE_A)
-    dup = create(uow, deps, OTHER_SALES, owner=OTHER_SALES.user_name, full_name="别名",
-                 credit_code=CODE_A, allow_duplicate=True)
+    dup = create(
+        uow,
+        deps,
+        OTHER_SALES,
+        owner=OTHER_SALES.user_name,
+        full_name="别名",
+        credit_code=CODE_A,
+        allow_duplicate=True,
+    )
     assert dup.possible_duplicates == [existing.resource_name]
     assert customers.get_customer(uow, existing.id).possible_duplicates == [dup.resource_name]
     assert set(uow.events_of(events.DuplicateFlagged)) == {
@@ -207,8 +258,14 @@ def test_request_id_makes_create_idempotent(uow: FakeCustomerUnitOfWork, deps: D
     assert len(uow.db.tables["customers"]) == 1
     assert len(uow.events_of(events.CustomerCreated)) == 1
     # The key belongs to the caller: another user's request with the same id is a new one.
-    other = create(uow, deps, OTHER_SALES, owner=OTHER_SALES.user_name, full_name="别的公司",
-                   request_id="req-1")
+    other = create(
+        uow,
+        deps,
+        OTHER_SALES,
+        owner=OTHER_SALES.user_name,
+        full_name="别的公司",
+        request_id="req-1",
+    )
     assert other.id != first.id
 
 
@@ -223,28 +280,34 @@ def test_failed_create_remembers_nothing(uow: FakeCustomerUnitOfWork, deps: Deps
 # --- update ---------------------------------------------------------------------------------
 
 
-def test_update_applies_the_masked_fields(uow: FakeCustomerUnitOfWork, deps: Deps,
-                                           clock: Clock) -> None:
+def test_update_applies_the_masked_fields(
+    uow: FakeCustomerUnitOfWork, deps: Deps, clock: Clock
+) -> None:
     customer = create(uow, deps)
     clock.now = NOW + timedelta(hours=1)
     updated = customers.update_customer(
-        uow, deps, SALES, customer.id,
+        uow,
+        deps,
+        SALES,
+        customer.id,
         {"short_name": " 云呼 ", "full_name": "ignored", "tags": ["重点", "重点"]},
-        ["short_name", "tags"], customer.etag,
+        ["short_name", "tags"],
+        customer.etag,
     )
     assert updated.short_name == "云呼" and updated.tags == ["重点"]
     assert updated.full_name == "上海云呼科技有限公司"
     assert updated.etag == "2" and updated.updated_at == clock.now
-    assert uow.committed_events[-1] == events.CustomerUpdated(customer.resource_name,
-                                                              ["short_name", "tags"])
+    assert uow.committed_events[-1] == events.CustomerUpdated(
+        customer.resource_name, ["short_name", "tags"]
+    )
     assert customers.get_customer(uow, customer.id).version == 2
 
 
-def test_update_full_name_recomputes_the_name_key(uow: FakeCustomerUnitOfWork,
-                                                  deps: Deps) -> None:
+def test_update_full_name_recomputes_the_name_key(uow: FakeCustomerUnitOfWork, deps: Deps) -> None:
     customer = create(uow, deps)
-    updated = customers.update_customer(uow, deps, SALES, customer.id,
-                                        {"full_name": "深圳云呼有限公司"}, ["full_name"], "")
+    updated = customers.update_customer(
+        uow, deps, SALES, customer.id, {"full_name": "深圳云呼有限公司"}, ["full_name"], ""
+    )
     assert updated.name_key == "深圳云呼"
 
 
@@ -258,8 +321,9 @@ def test_update_full_name_recomputes_the_name_key(uow: FakeCustomerUnitOfWork,
         (["possible_duplicates"], "not updatable"),
     ],
 )
-def test_update_mask_is_checked(uow: FakeCustomerUnitOfWork, deps: Deps, mask: list[str],
-                                message: str) -> None:
+def test_update_mask_is_checked(
+    uow: FakeCustomerUnitOfWork, deps: Deps, mask: list[str], message: str
+) -> None:
     customer = create(uow, deps)
     with pytest.raises(InvalidArgument) as exc:
         customers.update_customer(uow, deps, SALES, customer.id, {"short_name": "x"}, mask, "")
@@ -270,9 +334,15 @@ def test_update_mask_is_checked(uow: FakeCustomerUnitOfWork, deps: Deps, mask: l
 def test_update_validates_the_masked_values(uow: FakeCustomerUnitOfWork, deps: Deps) -> None:
     customer = create(uow, deps)
     with pytest.raises(InvalidArgument) as exc:
-        customers.update_customer(uow, deps, SALES, customer.id,
-                                  {"full_name": "", "credit_code": "123"},
-                                  ["full_name", "credit_code"], "")
+        customers.update_customer(
+            uow,
+            deps,
+            SALES,
+            customer.id,
+            {"full_name": "", "credit_code": "123"},
+            ["full_name", "credit_code"],
+            "",
+        )
     assert fields_of(exc) == {"customer.full_name", "customer.credit_code"}
 
 
@@ -285,12 +355,14 @@ def test_stale_etag_is_refused(uow: FakeCustomerUnitOfWork, deps: Deps) -> None:
     assert customers.get_customer(uow, customer.id).city == "上海"
 
 
-def test_sales_cannot_change_someone_elses_customer(uow: FakeCustomerUnitOfWork,
-                                                    deps: Deps) -> None:
+def test_sales_cannot_change_someone_elses_customer(
+    uow: FakeCustomerUnitOfWork, deps: Deps
+) -> None:
     customer = create(uow, deps)
     with pytest.raises(PermissionDenied) as exc:
-        customers.update_customer(uow, deps, OTHER_SALES, customer.id, {"city": "北京"},
-                                  ["city"], "")
+        customers.update_customer(
+            uow, deps, OTHER_SALES, customer.id, {"city": "北京"}, ["city"], ""
+        )
     assert exc.value.reason == "NOT_CUSTOMER_OWNER"
     assert exc.value.metadata == {"owner": SALES.user_name}
     assert customers.get_customer(uow, customer.id).city == ""
@@ -299,40 +371,45 @@ def test_sales_cannot_change_someone_elses_customer(uow: FakeCustomerUnitOfWork,
 def test_sales_cannot_hand_a_customer_over(uow: FakeCustomerUnitOfWork, deps: Deps) -> None:
     customer = create(uow, deps)
     with pytest.raises(PermissionDenied):
-        customers.update_customer(uow, deps, SALES, customer.id,
-                                  {"owner": OTHER_SALES.user_name}, ["owner"], "")
+        customers.update_customer(
+            uow, deps, SALES, customer.id, {"owner": OTHER_SALES.user_name}, ["owner"], ""
+        )
     # Naming the owner unchanged is fine.
-    customers.update_customer(uow, deps, SALES, customer.id, {"owner": SALES.user_name},
-                              ["owner"], "")
+    customers.update_customer(
+        uow, deps, SALES, customer.id, {"owner": SALES.user_name}, ["owner"], ""
+    )
     assert uow.events_of(events.CustomerOwnerChanged) == []
 
 
 def test_supervisor_changes_the_owner(uow: FakeCustomerUnitOfWork, deps: Deps) -> None:
     customer = create(uow, deps)
-    updated = customers.update_customer(uow, deps, SUPERVISOR, customer.id,
-                                        {"owner": OTHER_SALES.user_name}, ["owner"], "1")
+    updated = customers.update_customer(
+        uow, deps, SUPERVISOR, customer.id, {"owner": OTHER_SALES.user_name}, ["owner"], "1"
+    )
     assert updated.owner == OTHER_SALES.user_name
     assert uow.committed_events[-2:] == [
         events.CustomerUpdated(customer.resource_name, ["owner"]),
-        events.CustomerOwnerChanged(customer.resource_name, SALES.user_name,
-                                    OTHER_SALES.user_name),
+        events.CustomerOwnerChanged(customer.resource_name, SALES.user_name, OTHER_SALES.user_name),
     ]
 
 
-def test_update_into_a_duplicate_is_refused_unless_flagged(uow: FakeCustomerUnitOfWork,
-                                                           deps: Deps) -> None:
+def test_update_into_a_duplicate_is_refused_unless_flagged(
+    uow: FakeCustomerUnitOfWork, deps: Deps
+) -> None:
     first = create(uow, deps, credit_code=CODE_A)
     second = create(uow, deps, full_name="另一个公司")
     with pytest.raises(AlreadyExists) as exc:
-        customers.update_customer(uow, deps, SALES, second.id, {"credit_code": CODE_A},
-                                  ["credit_code"], "")
+        customers.update_customer(
+            uow, deps, SALES, second.id, {"credit_code": CODE_A}, ["credit_code"], ""
+        )
     assert exc.value.metadata["existing_customer"] == first.resource_name
     flagged = create(uow, deps, full_name="第三家", credit_code=CODE_B)
     dup = create(uow, deps, full_name="第三家有限公司", allow_duplicate=True)
     assert dup.possible_duplicates == [flagged.resource_name]
     # Its known duplicate does not block an update of the name.
-    customers.update_customer(uow, deps, SALES, dup.id, {"full_name": "第三家公司"},
-                              ["full_name"], "")
+    customers.update_customer(
+        uow, deps, SALES, dup.id, {"full_name": "第三家公司"}, ["full_name"], ""
+    )
 
 
 def test_get_unknown_or_deleted_customer(uow: FakeCustomerUnitOfWork, deps: Deps) -> None:
@@ -367,8 +444,9 @@ def test_get_unknown_or_deleted_customer(uow: FakeCustomerUnitOfWork, deps: Deps
         ("12000000", Grade.STRATEGIC),
     ],
 )
-def test_grade_thresholds(uow: FakeCustomerUnitOfWork, deps: Deps, amount: str,
-                          grade: Grade) -> None:
+def test_grade_thresholds(
+    uow: FakeCustomerUnitOfWork, deps: Deps, amount: str, grade: Grade
+) -> None:
     customer = create(uow, deps)
     reported = customers.report_figures(uow, deps, customer.id, Decimal(amount), 0, None)
     assert reported.grade is grade
@@ -377,11 +455,17 @@ def test_grade_thresholds(uow: FakeCustomerUnitOfWork, deps: Deps, amount: str,
 
 @pytest.mark.parametrize(
     ("days", "rating"),
-    [(0, CreditRating.A), (1, CreditRating.B), (30, CreditRating.B), (31, CreditRating.C),
-     (365, CreditRating.C)],
+    [
+        (0, CreditRating.A),
+        (1, CreditRating.B),
+        (30, CreditRating.B),
+        (31, CreditRating.C),
+        (365, CreditRating.C),
+    ],
 )
-def test_credit_rating_thresholds(uow: FakeCustomerUnitOfWork, deps: Deps, days: int,
-                                  rating: CreditRating) -> None:
+def test_credit_rating_thresholds(
+    uow: FakeCustomerUnitOfWork, deps: Deps, days: int, rating: CreditRating
+) -> None:
     customer = create(uow, deps)
     reported = customers.report_figures(uow, deps, customer.id, Decimal(0), days, None)
     assert reported.credit_rating is rating
@@ -389,8 +473,9 @@ def test_credit_rating_thresholds(uow: FakeCustomerUnitOfWork, deps: Deps, days:
 
 
 def test_thresholds_come_from_configuration(uow: FakeCustomerUnitOfWork, clock: Clock) -> None:
-    deps = Deps(Thresholds(key_amount=Decimal(50_000), rating_b_max_overdue_days=10),
-                "Asia/Shanghai", clock)
+    deps = Deps(
+        Thresholds(key_amount=Decimal(50_000), rating_b_max_overdue_days=10), "Asia/Shanghai", clock
+    )
     customer = create(uow, deps)
     reported = customers.report_figures(uow, deps, customer.id, Decimal(50_000), 11, None)
     assert (reported.grade, reported.credit_rating) == (Grade.KEY, CreditRating.C)
@@ -426,8 +511,10 @@ def test_figures_emit_changes_once(uow: FakeCustomerUnitOfWork, deps: Deps) -> N
 
 def _open_plan(uow: FakeCustomerUnitOfWork, customer_id: str) -> list[tuple[FollowUpKind, date]]:
     with uow:
-        return sorted(((f.kind, f.due_date) for f in uow.follow_ups.open_for(customer_id)),
-                      key=lambda x: x[0].name)
+        return sorted(
+            ((f.kind, f.due_date) for f in uow.follow_ups.open_for(customer_id)),
+            key=lambda x: x[0].name,
+        )
 
 
 def test_grade_changes_replan_follow_ups(uow: FakeCustomerUnitOfWork, clock: Clock) -> None:
@@ -440,17 +527,22 @@ def test_grade_changes_replan_follow_ups(uow: FakeCustomerUnitOfWork, clock: Clo
 
     customers.report_figures(uow, deps, customer.id, Decimal(500_000), 0, None)
     assert _open_plan(uow, customer.id) == [
-        (FollowUpKind.PHONE, date(2026, 5, 1)), (FollowUpKind.VISIT, date(2026, 7, 1)),
+        (FollowUpKind.PHONE, date(2026, 5, 1)),
+        (FollowUpKind.VISIT, date(2026, 7, 1)),
     ]
     with uow:
-        cancelled = [f for f in uow.follow_ups.list({"customer_id": customer.id}, None, 10)
-                     if f.state is model.FollowUpState.CANCELLED]
+        cancelled = [
+            f
+            for f in uow.follow_ups.list({"customer_id": customer.id}, None, 10)
+            if f.state is model.FollowUpState.CANCELLED
+        ]
     assert [(f.kind, f.due_date) for f in cancelled] == [(FollowUpKind.PHONE, date(2027, 4, 1))]
 
     # Down to KEY: the earlier phone call still fits, the visit too (6 months allowed).
     customers.report_figures(uow, deps, customer.id, Decimal(100_000), 0, None)
     assert _open_plan(uow, customer.id) == [
-        (FollowUpKind.PHONE, date(2026, 5, 1)), (FollowUpKind.VISIT, date(2026, 7, 1)),
+        (FollowUpKind.PHONE, date(2026, 5, 1)),
+        (FollowUpKind.VISIT, date(2026, 7, 1)),
     ]
     # Down to NORMAL: no visits in the plan.
     customers.report_figures(uow, deps, customer.id, Decimal(99_999), 0, None)
@@ -458,8 +550,7 @@ def test_grade_changes_replan_follow_ups(uow: FakeCustomerUnitOfWork, clock: Clo
     assert uow.events_of(events.CustomerGradeChanged)[-1].grade == "NORMAL"
 
 
-def test_same_grade_does_not_replan(uow: FakeCustomerUnitOfWork, deps: Deps,
-                                    clock: Clock) -> None:
+def test_same_grade_does_not_replan(uow: FakeCustomerUnitOfWork, deps: Deps, clock: Clock) -> None:
     customer = create(uow, deps)
     customers.report_figures(uow, deps, customer.id, Decimal(1000), 0, None)
     plan = _open_plan(uow, customer.id)
@@ -476,8 +567,9 @@ def _follow_ups(uow: FakeCustomerUnitOfWork, customer_id: str) -> list[model.Fol
         return uow.follow_ups.list({"customer_id": customer_id}, None, 100)
 
 
-def test_completing_a_follow_up_plans_the_next(uow: FakeCustomerUnitOfWork, deps: Deps,
-                                               clock: Clock) -> None:
+def test_completing_a_follow_up_plans_the_next(
+    uow: FakeCustomerUnitOfWork, deps: Deps, clock: Clock
+) -> None:
     customer = create(uow, deps)
     customers.report_figures(uow, deps, customer.id, Decimal(600_000), 0, None)
     phone = next(f for f in _follow_ups(uow, customer.id) if f.kind is FollowUpKind.PHONE)
@@ -489,8 +581,12 @@ def test_completing_a_follow_up_plans_the_next(uow: FakeCustomerUnitOfWork, deps
     assert done.completed_at == clock.now
     plan = [(f.kind, f.due_date, f.state, f.owner) for f in _follow_ups(uow, customer.id)]
     # The next call is a month after the day it was done, not after it was due.
-    assert (FollowUpKind.PHONE, date(2026, 4, 30), model.FollowUpState.PLANNED,
-            SALES.user_name) in plan
+    assert (
+        FollowUpKind.PHONE,
+        date(2026, 4, 30),
+        model.FollowUpState.PLANNED,
+        SALES.user_name,
+    ) in plan
     assert len(plan) == 3
     with pytest.raises(FailedPrecondition) as exc:
         activities.complete_follow_up(uow, deps, phone.id, None)
@@ -498,8 +594,9 @@ def test_completing_a_follow_up_plans_the_next(uow: FakeCustomerUnitOfWork, deps
     assert len(_follow_ups(uow, customer.id)) == 3
 
 
-def test_follow_up_needs_an_interaction_of_its_customer(uow: FakeCustomerUnitOfWork,
-                                                        deps: Deps) -> None:
+def test_follow_up_needs_an_interaction_of_its_customer(
+    uow: FakeCustomerUnitOfWork, deps: Deps
+) -> None:
     customer = create(uow, deps)
     other = create(uow, deps, full_name="别的公司")
     customers.report_figures(uow, deps, customer.id, Decimal(1), 0, None)
@@ -516,8 +613,9 @@ def test_follow_up_needs_an_interaction_of_its_customer(uow: FakeCustomerUnitOfW
     assert _follow_ups(uow, customer.id)[0].state is model.FollowUpState.PLANNED
 
 
-def test_completing_the_last_kind_of_a_changed_plan(uow: FakeCustomerUnitOfWork,
-                                                    deps: Deps) -> None:
+def test_completing_the_last_kind_of_a_changed_plan(
+    uow: FakeCustomerUnitOfWork, deps: Deps
+) -> None:
     # A visit done after the customer fell to NORMAL (no visits) plans nothing new.
     customer = create(uow, deps)
     customers.report_figures(uow, deps, customer.id, Decimal(600_000), 0, None)
@@ -532,17 +630,22 @@ def test_completing_the_last_kind_of_a_changed_plan(uow: FakeCustomerUnitOfWork,
 def test_mark_due_follow_ups_is_idempotent(uow: FakeCustomerUnitOfWork, deps: Deps) -> None:
     customer = create(uow, deps)
     with uow:
-        for day, kind in [(date(2026, 3, 1), FollowUpKind.PHONE),
-                          (date(2026, 3, 2), FollowUpKind.VISIT),
-                          (date(2026, 3, 2), FollowUpKind.PHONE),
-                          (date(2026, 3, 3), FollowUpKind.PHONE)]:
-            uow.follow_ups.add(model.FollowUp(model.new_id(), customer.id, kind, day,
-                                              SALES.user_name))
+        for day, kind in [
+            (date(2026, 3, 1), FollowUpKind.PHONE),
+            (date(2026, 3, 2), FollowUpKind.VISIT),
+            (date(2026, 3, 2), FollowUpKind.PHONE),
+            (date(2026, 3, 3), FollowUpKind.PHONE),
+        ]:
+            uow.follow_ups.add(
+                model.FollowUp(model.new_id(), customer.id, kind, day, SALES.user_name)
+            )
         uow.commit()
     assert activities.mark_due_follow_ups(uow, date(2026, 3, 2), batch=2) == 3
     due = uow.events_of(events.FollowUpDue)
     assert sorted((e.due_date, e.kind) for e in due) == [
-        (date(2026, 3, 1), "PHONE"), (date(2026, 3, 2), "PHONE"), (date(2026, 3, 2), "VISIT"),
+        (date(2026, 3, 1), "PHONE"),
+        (date(2026, 3, 2), "PHONE"),
+        (date(2026, 3, 2), "VISIT"),
     ]
     assert {e.customer for e in due} == {customer.resource_name}
     assert {e.owner for e in due} == {SALES.user_name}
@@ -552,19 +655,26 @@ def test_mark_due_follow_ups_is_idempotent(uow: FakeCustomerUnitOfWork, deps: De
     assert states[-1] == (date(2026, 3, 3), "PLANNED")
     assert [s for _, s in states].count("DUE") == 3
     # A due follow-up can still be completed.
-    first_due = next(f for f in _follow_ups(uow, customer.id)
-                     if f.state is model.FollowUpState.DUE)
+    first_due = next(f for f in _follow_ups(uow, customer.id) if f.state is model.FollowUpState.DUE)
     activities.complete_follow_up(uow, deps, first_due.id, None)
     assert activities.mark_due_follow_ups(uow, date(2026, 3, 3), batch=1) == 1
 
 
-def test_mark_due_follow_ups_with_a_full_last_batch(uow: FakeCustomerUnitOfWork,
-                                                    deps: Deps) -> None:
+def test_mark_due_follow_ups_with_a_full_last_batch(
+    uow: FakeCustomerUnitOfWork, deps: Deps
+) -> None:
     customer = create(uow, deps)
     with uow:
         for _ in range(4):
-            uow.follow_ups.add(model.FollowUp(model.new_id(), customer.id, FollowUpKind.PHONE,
-                                              date(2026, 1, 1), SALES.user_name))
+            uow.follow_ups.add(
+                model.FollowUp(
+                    model.new_id(),
+                    customer.id,
+                    FollowUpKind.PHONE,
+                    date(2026, 1, 1),
+                    SALES.user_name,
+                )
+            )
         uow.commit()
     assert activities.mark_due_follow_ups(uow, date(2026, 3, 2), batch=2) == 4
 
@@ -573,34 +683,54 @@ def test_mark_due_follow_ups_with_a_full_last_batch(uow: FakeCustomerUnitOfWork,
 
 
 def _interaction(
-    uow: FakeCustomerUnitOfWork, deps: Deps, customer_id: str,
-    todos: list[dict[str, Any]] | None = None, request_id: str = "",
+    uow: FakeCustomerUnitOfWork,
+    deps: Deps,
+    customer_id: str,
+    todos: list[dict[str, Any]] | None = None,
+    request_id: str = "",
 ) -> model.Interaction:
     return activities.record_interaction(
-        uow, deps, SALES, customer_id, NOW - timedelta(hours=1), model.Channel.PHONE,
-        " 续约沟通 ", "客户希望下月续签", [SALES.user_name], [" 王经理 ", " "], ["下周报价", ""],
-        todos or [], request_id,
+        uow,
+        deps,
+        SALES,
+        customer_id,
+        NOW - timedelta(hours=1),
+        model.Channel.PHONE,
+        " 续约沟通 ",
+        "客户希望下月续签",
+        [SALES.user_name],
+        [" 王经理 ", " "],
+        ["下周报价", ""],
+        todos or [],
+        request_id,
     )
 
 
 def test_record_interaction_with_todos(uow: FakeCustomerUnitOfWork, deps: Deps) -> None:
     customer = create(uow, deps)
-    interaction = _interaction(uow, deps, customer.id, [
-        {"description": " 发报价 ", "owner": SALES.user_name, "due_date": date(2026, 3, 6)},
-    ], request_id="i-1")
+    interaction = _interaction(
+        uow,
+        deps,
+        customer.id,
+        [
+            {"description": " 发报价 ", "owner": SALES.user_name, "due_date": date(2026, 3, 6)},
+        ],
+        request_id="i-1",
+    )
     assert interaction.topic == "续约沟通" and interaction.recorded_by == SALES.user_name
     assert interaction.customer_participants == ["王经理"]
     assert interaction.agreements == ["下周报价"]
     (todo,) = interaction.todos
     assert todo.description == "发报价" and todo.customer_id == customer.id
     assert uow.committed_events[-1] == events.InteractionRecorded(
-        customer.resource_name, interaction.resource_name, "PHONE")
+        customer.resource_name, interaction.resource_name, "PHONE"
+    )
     assert _interaction(uow, deps, customer.id, request_id="i-1").id == interaction.id
     with uow:
-        assert [i.id for i in uow.interactions.list_for(customer.id, None, 10)] == [
-            interaction.id]
+        assert [i.id for i in uow.interactions.list_for(customer.id, None, 10)] == [interaction.id]
     assert [t.id for t in activities.list_todos(uow, {"owner": SALES.user_name}, None, 10)] == [
-        todo.id]
+        todo.id
+    ]
 
     done = activities.complete_todo(uow, deps, interaction.id, todo.id)
     assert done.state is model.TodoState.DONE and done.completed_at == NOW
@@ -609,12 +739,16 @@ def test_record_interaction_with_todos(uow: FakeCustomerUnitOfWork, deps: Deps) 
         activities.complete_todo(uow, deps, interaction.id, todo.id)
 
 
-def test_todo_of_another_interaction_is_not_found(uow: FakeCustomerUnitOfWork,
-                                                  deps: Deps) -> None:
+def test_todo_of_another_interaction_is_not_found(uow: FakeCustomerUnitOfWork, deps: Deps) -> None:
     customer = create(uow, deps)
-    interaction = _interaction(uow, deps, customer.id, [
-        {"description": "回访", "owner": SALES.user_name, "due_date": date(2026, 3, 6)},
-    ])
+    interaction = _interaction(
+        uow,
+        deps,
+        customer.id,
+        [
+            {"description": "回访", "owner": SALES.user_name, "due_date": date(2026, 3, 6)},
+        ],
+    )
     other = hex_id()
     with pytest.raises(NotFound) as exc:
         activities.complete_todo(uow, deps, other, interaction.todos[0].id)
@@ -624,19 +758,33 @@ def test_todo_of_another_interaction_is_not_found(uow: FakeCustomerUnitOfWork,
         assert uow.todos.get(interaction.todos[0].id).state is model.TodoState.OPEN
 
 
-def test_record_interaction_names_every_field_at_fault(uow: FakeCustomerUnitOfWork,
-                                                       deps: Deps) -> None:
+def test_record_interaction_names_every_field_at_fault(
+    uow: FakeCustomerUnitOfWork, deps: Deps
+) -> None:
     customer = create(uow, deps)
     with pytest.raises(InvalidArgument) as exc:
         activities.record_interaction(
-            uow, deps, SALES, customer.id, None, model.Channel.UNSPECIFIED, "", "x" * 5001,
-            ["zhang"], [], [],
+            uow,
+            deps,
+            SALES,
+            customer.id,
+            None,
+            model.Channel.UNSPECIFIED,
+            "",
+            "x" * 5001,
+            ["zhang"],
+            [],
+            [],
             [{"description": "", "owner": "nobody", "due_date": None}],
         )
     assert fields_of(exc) == {
-        "interaction.occur_time", "interaction.channel", "interaction.topic",
-        "interaction.summary", "interaction.our_participants[0]",
-        "interaction.todos[0].description", "interaction.todos[0].owner",
+        "interaction.occur_time",
+        "interaction.channel",
+        "interaction.topic",
+        "interaction.summary",
+        "interaction.our_participants[0]",
+        "interaction.todos[0].description",
+        "interaction.todos[0].owner",
         "interaction.todos[0].due_date",
     }
     with pytest.raises(NotFound):
@@ -646,11 +794,16 @@ def test_record_interaction_names_every_field_at_fault(uow: FakeCustomerUnitOfWo
 # --- tickets --------------------------------------------------------------------------------
 
 
-def _ticket(uow: FakeCustomerUnitOfWork, deps: Deps, customer_id: str,
-            priority: TicketPriority = TicketPriority.URGENT,
-            request_id: str = "") -> model.Ticket:
-    return activities.open_ticket(uow, deps, SALES, customer_id, "complaint", priority,
-                                  " 系统无法登录 ", "", [], request_id)
+def _ticket(
+    uow: FakeCustomerUnitOfWork,
+    deps: Deps,
+    customer_id: str,
+    priority: TicketPriority = TicketPriority.URGENT,
+    request_id: str = "",
+) -> model.Ticket:
+    return activities.open_ticket(
+        uow, deps, SALES, customer_id, "complaint", priority, " 系统无法登录 ", "", [], request_id
+    )
 
 
 @pytest.mark.parametrize(
@@ -671,20 +824,34 @@ def test_open_ticket_sets_the_response_deadline(
     assert ticket.state is model.TicketState.SUBMITTED and ticket.title == "系统无法登录"
     assert ticket.reporter == SALES.user_name
     assert uow.committed_events[-1] == events.TicketOpened(
-        ticket.resource_name, customer.resource_name, priority.name, deadline)
+        ticket.resource_name, customer.resource_name, priority.name, deadline
+    )
 
 
-def test_open_ticket_validation_and_idempotency(uow: FakeCustomerUnitOfWork,
-                                                deps: Deps) -> None:
+def test_open_ticket_validation_and_idempotency(uow: FakeCustomerUnitOfWork, deps: Deps) -> None:
     customer = create(uow, deps)
     with pytest.raises(InvalidArgument) as exc:
-        activities.open_ticket(uow, deps, SALES, customer.id, "Complaint",
-                               TicketPriority.UNSPECIFIED, " ", "", ["a"] * 21)
-    assert fields_of(exc) == {"ticket.type", "ticket.priority", "ticket.title",
-                              "ticket.attachments"}
+        activities.open_ticket(
+            uow,
+            deps,
+            SALES,
+            customer.id,
+            "Complaint",
+            TicketPriority.UNSPECIFIED,
+            " ",
+            "",
+            ["a"] * 21,
+        )
+    assert fields_of(exc) == {
+        "ticket.type",
+        "ticket.priority",
+        "ticket.title",
+        "ticket.attachments",
+    }
     with pytest.raises(InvalidArgument) as newline:
-        activities.open_ticket(uow, deps, SALES, customer.id, "complaint\n",
-                               TicketPriority.URGENT, "标题", "", [])
+        activities.open_ticket(
+            uow, deps, SALES, customer.id, "complaint\n", TicketPriority.URGENT, "标题", "", []
+        )
     assert fields_of(newline) == {"ticket.type"}
     first = _ticket(uow, deps, customer.id, request_id="t-1")
     assert _ticket(uow, deps, customer.id, request_id="t-1").id == first.id
@@ -697,8 +864,9 @@ def test_ticket_flow(uow: FakeCustomerUnitOfWork, deps: Deps, clock: Clock) -> N
     customer = create(uow, deps)
     ticket = _ticket(uow, deps, customer.id)
     clock.now = NOW + timedelta(minutes=5)
-    assigned = activities.move_ticket(uow, deps, SUPERVISOR, ticket.id, "1", "assign",
-                                      "users/zhao.liu")
+    assigned = activities.move_ticket(
+        uow, deps, SUPERVISOR, ticket.id, "1", "assign", "users/zhao.liu"
+    )
     assert assigned.state is model.TicketState.ASSIGNED and assigned.assignee == "users/zhao.liu"
     assert assigned.first_response_at == clock.now and assigned.version == 2
     # Reassigning is allowed and keeps the first response time.
@@ -713,9 +881,13 @@ def test_ticket_flow(uow: FakeCustomerUnitOfWork, deps: Deps, clock: Clock) -> N
     closed = activities.move_ticket(uow, deps, SALES, ticket.id, "", "close", "满意")
     assert closed.state is model.TicketState.CLOSED and closed.feedback == "满意"
     states = [(e.state, e.assignee) for e in uow.events_of(events.TicketStateChanged)]
-    assert states == [("ASSIGNED", "users/zhao.liu"), ("ASSIGNED", "users/qian.qi"),
-                      ("IN_PROGRESS", "users/qian.qi"), ("RESOLVED", "users/qian.qi"),
-                      ("CLOSED", "users/qian.qi")]
+    assert states == [
+        ("ASSIGNED", "users/zhao.liu"),
+        ("ASSIGNED", "users/qian.qi"),
+        ("IN_PROGRESS", "users/qian.qi"),
+        ("RESOLVED", "users/qian.qi"),
+        ("CLOSED", "users/qian.qi"),
+    ]
     with pytest.raises(FailedPrecondition) as exc:
         activities.move_ticket(uow, deps, SALES, ticket.id, "", "note", "还有问题")
     assert exc.value.reason == "TICKET_STATE"
@@ -737,8 +909,7 @@ def test_ticket_moves_are_checked(uow: FakeCustomerUnitOfWork, deps: Deps) -> No
     with pytest.raises(StaleEtag):
         activities.move_ticket(uow, deps, SALES, ticket.id, "9", "assign", "users/zhao")
     stored = activities.get_ticket(uow, ticket.id)
-    assert (stored.state, stored.assignee, stored.version) == (model.TicketState.SUBMITTED,
-                                                               "", 1)
+    assert (stored.state, stored.assignee, stored.version) == (model.TicketState.SUBMITTED, "", 1)
     listed = activities.list_tickets(uow, {"customer_id": customer.id}, None, 10)
     assert [t.id for t in listed] == [ticket.id]
 
@@ -753,11 +924,20 @@ def scores(*values: int) -> dict[str, int]:
 def test_survey_scores_are_checked(uow: FakeCustomerUnitOfWork, deps: Deps) -> None:
     customer = create(uow, deps)
     with pytest.raises(InvalidArgument) as exc:
-        activities.submit_survey(uow, deps, SALES, customer.id,
-                                 {"product_quality": 0, "service_response": 6,
-                                  "cooperation_experience": 3}, None, "")
-    assert fields_of(exc) == {"survey.product_quality", "survey.service_response",
-                              "survey.value_for_money"}
+        activities.submit_survey(
+            uow,
+            deps,
+            SALES,
+            customer.id,
+            {"product_quality": 0, "service_response": 6, "cooperation_experience": 3},
+            None,
+            "",
+        )
+    assert fields_of(exc) == {
+        "survey.product_quality",
+        "survey.service_response",
+        "survey.value_for_money",
+    }
 
 
 @pytest.mark.parametrize(
@@ -769,16 +949,24 @@ def test_survey_scores_are_checked(uow: FakeCustomerUnitOfWork, deps: Deps) -> N
         ((4, 3, 3, 3), Decimal("3.25"), SurveyBand.UNSATISFIED),
     ],
 )
-def test_survey_bands(uow: FakeCustomerUnitOfWork, deps: Deps, given: tuple[int, ...],
-                      average: Decimal, band: SurveyBand) -> None:
+def test_survey_bands(
+    uow: FakeCustomerUnitOfWork,
+    deps: Deps,
+    given: tuple[int, ...],
+    average: Decimal,
+    band: SurveyBand,
+) -> None:
     customer = create(uow, deps)
     survey = activities.submit_survey(uow, deps, SALES, customer.id, scores(*given), None, "")
     assert (survey.average_score, survey.band) == (average, band)
     unsatisfied = uow.events_of(events.SurveyUnsatisfied)
     if band is SurveyBand.UNSATISFIED:
         assert survey.response_deadline == NOW + timedelta(hours=48)
-        assert unsatisfied == [events.SurveyUnsatisfied(
-            survey.resource_name, customer.resource_name, 3.25, NOW + timedelta(hours=48))]
+        assert unsatisfied == [
+            events.SurveyUnsatisfied(
+                survey.resource_name, customer.resource_name, 3.25, NOW + timedelta(hours=48)
+            )
+        ]
     else:
         assert survey.response_deadline is None and unsatisfied == []
 
@@ -790,11 +978,13 @@ def test_survey_on_a_ticket(uow: FakeCustomerUnitOfWork, deps: Deps) -> None:
     with pytest.raises(InvalidArgument) as exc:
         activities.submit_survey(uow, deps, SALES, customer.id, scores(5, 5, 5, 5), ticket.id, "")
     assert fields_of(exc) == {"survey.ticket"}
-    survey = activities.submit_survey(uow, deps, SALES, other.id, scores(5, 5, 5, 5), ticket.id,
-                                      " 很好 ", request_id="s-1")
+    survey = activities.submit_survey(
+        uow, deps, SALES, other.id, scores(5, 5, 5, 5), ticket.id, " 很好 ", request_id="s-1"
+    )
     assert survey.ticket_id == ticket.id and survey.comment == "很好"
-    again = activities.submit_survey(uow, deps, SALES, other.id, scores(1, 1, 1, 1), None, "",
-                                     request_id="s-1")
+    again = activities.submit_survey(
+        uow, deps, SALES, other.id, scores(1, 1, 1, 1), None, "", request_id="s-1"
+    )
     assert again.id == survey.id and again.band is SurveyBand.VERY_SATISFIED
 
 
@@ -811,14 +1001,19 @@ def test_respond_to_survey(uow: FakeCustomerUnitOfWork, deps: Deps, clock: Clock
     clock.now = NOW + timedelta(hours=3)
     answered = activities.respond_to_survey(uow, deps, SUPERVISOR, bad.id, " 上门培训 ")
     assert (answered.solution, answered.responder, answered.responded_at) == (
-        "上门培训", SUPERVISOR.user_name, clock.now)
-    assert uow.committed_events[-1] == events.SurveyAnswered(bad.resource_name,
-                                                             SUPERVISOR.user_name)
+        "上门培训",
+        SUPERVISOR.user_name,
+        clock.now,
+    )
+    assert uow.committed_events[-1] == events.SurveyAnswered(
+        bad.resource_name, SUPERVISOR.user_name
+    )
     with pytest.raises(FailedPrecondition) as twice:
         activities.respond_to_survey(uow, deps, SUPERVISOR, bad.id, "再次")
     assert twice.value.reason == "SURVEY_ANSWERED"
-    pending = activities.list_surveys(uow, {"customer_id": customer.id, "responded": False},
-                                      None, 10)
+    pending = activities.list_surveys(
+        uow, {"customer_id": customer.id, "responded": False}, None, 10
+    )
     assert [s.id for s in pending] == [good.id]
 
 
@@ -827,40 +1022,68 @@ def test_respond_to_survey(uow: FakeCustomerUnitOfWork, deps: Deps, clock: Clock
 
 def test_contacts_lifecycle(uow: FakeCustomerUnitOfWork, deps: Deps) -> None:
     customer = create(uow, deps)
-    added = customers.create_contact(uow, deps, SALES, customer.id,
-                                     contact(phone_numbers=["13900139000"]), request_id="c-1")
-    assert customers.create_contact(uow, deps, SALES, customer.id, contact(),
-                                    request_id="c-1").id == added.id
+    added = customers.create_contact(
+        uow, deps, SALES, customer.id, contact(phone_numbers=["13900139000"]), request_id="c-1"
+    )
+    assert (
+        customers.create_contact(uow, deps, SALES, customer.id, contact(), request_id="c-1").id
+        == added.id
+    )
     with pytest.raises(InvalidArgument) as exc:
-        customers.update_contact(uow, deps, added.id, {"phone_numbers": ["1"]},
-                                 ["phone_numbers"], "")
+        customers.update_contact(
+            uow, deps, SALES, added.id, {"phone_numbers": ["1"]}, ["phone_numbers"], ""
+        )
     assert fields_of(exc) == {"contact.phone_numbers[0]"}
     with pytest.raises(InvalidArgument) as mask:
-        customers.update_contact(uow, deps, added.id, {}, ["key_decision_maker"], "")
+        customers.update_contact(uow, deps, SALES, added.id, {}, ["key_decision_maker"], "")
     assert fields_of(mask) == {"update_mask"}
-    updated = customers.update_contact(uow, deps, added.id, {"title": "CTO"}, ["title"], "1")
+    updated = customers.update_contact(uow, deps, SALES, added.id, {"title": "CTO"}, ["title"], "1")
     assert updated.title == "CTO" and updated.version == 2
     with pytest.raises(StaleEtag):
-        customers.update_contact(uow, deps, added.id, {"title": "CEO"}, ["title"], "1")
-    customers.delete_contact(uow, added.id)
+        customers.update_contact(uow, deps, SALES, added.id, {"title": "CEO"}, ["title"], "1")
+    customers.delete_contact(uow, SALES, added.id)
     assert customers.get_customer(uow, customer.id).contacts == []
     assert [e.change for e in uow.events_of(events.ContactChanged)] == [
-        "created", "updated", "deleted"]
+        "created",
+        "updated",
+        "deleted",
+    ]
     with pytest.raises(NotFound):
-        customers.delete_contact(uow, added.id)
+        customers.delete_contact(uow, SALES, added.id)
+
+
+def test_only_the_owner_or_a_supervisor_changes_contacts(
+    uow: FakeCustomerUnitOfWork, deps: Deps
+) -> None:
+    customer = create(uow, deps)
+    with pytest.raises(PermissionDenied):
+        customers.create_contact(uow, deps, OTHER_SALES, customer.id, contact())
+    added = customers.create_contact(uow, deps, SALES, customer.id, contact())
+    with pytest.raises(PermissionDenied):
+        customers.update_contact(uow, deps, OTHER_SALES, added.id, {"title": "CTO"}, ["title"], "")
+    with pytest.raises(PermissionDenied):
+        customers.delete_contact(uow, OTHER_SALES, added.id)
+    assert customers.update_contact(
+        uow, deps, SUPERVISOR, added.id, {"title": "CTO"}, ["title"], ""
+    )
 
 
 def test_change_key_decision_maker(uow: FakeCustomerUnitOfWork, deps: Deps) -> None:
-    customer = create(uow, deps, contacts=[contact(), contact(display_name="李总",
-                                                              phone_numbers=[])])
+    customer = create(
+        uow, deps, contacts=[contact(), contact(display_name="李总", phone_numbers=[])]
+    )
     first, second = customer.contacts
     customers.change_key_decision_maker(uow, deps, SALES, customer.id, first.id, None, "")
-    changed = customers.change_key_decision_maker(uow, deps, SALES, customer.id, second.id,
-                                                  date(2026, 2, 1), " 换届 ")
+    changed = customers.change_key_decision_maker(
+        uow, deps, SALES, customer.id, second.id, date(2026, 2, 1), " 换届 "
+    )
     assert [c.key_decision_maker for c in changed.contacts] == [False, True]
     assert changed.decision_maker_changes[-1] == {
-        "change_date": "2026-02-01", "previous_contact": f"contacts/{first.id}",
-        "new_contact": f"contacts/{second.id}", "note": "换届", "recorded_by": SALES.user_name,
+        "change_date": "2026-02-01",
+        "previous_contact": f"contacts/{first.id}",
+        "new_contact": f"contacts/{second.id}",
+        "note": "换届",
+        "recorded_by": SALES.user_name,
     }
     assert changed.decision_maker_changes[0]["change_date"] == "2026-03-02"
     with pytest.raises(FailedPrecondition):
@@ -868,19 +1091,29 @@ def test_change_key_decision_maker(uow: FakeCustomerUnitOfWork, deps: Deps) -> N
     with pytest.raises(NotFound):
         customers.change_key_decision_maker(uow, deps, SALES, customer.id, hex_id(), None, "")
     with pytest.raises(InvalidArgument):
-        customers.change_key_decision_maker(uow, deps, SALES, customer.id, first.id, None,
-                                            "x" * 501)
+        customers.change_key_decision_maker(
+            uow, deps, SALES, customer.id, first.id, None, "x" * 501
+        )
 
 
-def test_merge_moves_everything_and_drops_the_sources_plan(uow: FakeCustomerUnitOfWork,
-                                                           deps: Deps) -> None:
+def test_merge_moves_everything_and_drops_the_sources_plan(
+    uow: FakeCustomerUnitOfWork, deps: Deps
+) -> None:
     target = create(uow, deps, contacts=[contact()], tags=["a"])
-    source = create(uow, deps, full_name="上海云呼科技", allow_duplicate=True, tags=["a", "b"],
-                    contacts=[contact(display_name="李总", phone_numbers=["13900139000"])])
-    customers.change_key_decision_maker(uow, deps, SALES, target.id, target.contacts[0].id,
-                                        None, "")
-    customers.change_key_decision_maker(uow, deps, SALES, source.id, source.contacts[0].id,
-                                        None, "")
+    source = create(
+        uow,
+        deps,
+        full_name="上海云呼科技",
+        allow_duplicate=True,
+        tags=["a", "b"],
+        contacts=[contact(display_name="李总", phone_numbers=["13900139000"])],
+    )
+    customers.change_key_decision_maker(
+        uow, deps, SALES, target.id, target.contacts[0].id, None, ""
+    )
+    customers.change_key_decision_maker(
+        uow, deps, SALES, source.id, source.contacts[0].id, None, ""
+    )
     for c in (target, source):
         customers.report_figures(uow, deps, c.id, Decimal(1), 0, None)  # same owner, same plan
     ticket = _ticket(uow, deps, source.id)
@@ -893,7 +1126,9 @@ def test_merge_moves_everything_and_drops_the_sources_plan(uow: FakeCustomerUnit
     assert sorted(c.display_name for c in merged.contacts) == ["李总", "王经理"]
     # Only the target's key decision maker survives.
     assert {(c.display_name, c.key_decision_maker) for c in merged.contacts} == {
-        ("王经理", True), ("李总", False)}
+        ("王经理", True),
+        ("李总", False),
+    }
     assert merged.tags == ["a", "b"] and merged.possible_duplicates == []
     assert len(merged.decision_maker_changes) == 2
     assert activities.get_ticket(uow, ticket.id).customer_id == target.id
@@ -903,7 +1138,8 @@ def test_merge_moves_everything_and_drops_the_sources_plan(uow: FakeCustomerUnit
         customers.get_customer(uow, source.id)
     assert uow.stored("customers", source.id).merged_into == target.id
     assert uow.committed_events[-1] == events.CustomerMerged(
-        target.resource_name, source.resource_name, SUPERVISOR.user_name)
+        target.resource_name, source.resource_name, SUPERVISOR.user_name
+    )
     assert customers.lookup_by_phone(uow, "13900139000")[1][0][0].id == target.id
     actions = [a["action"] for a in uow.db.audit]
     assert actions == ["merged", "merged_into"]
@@ -925,8 +1161,9 @@ def test_lookup_by_phone(uow: FakeCustomerUnitOfWork, deps: Deps, clock: Clock) 
     assert fields_of(exc) == {"phone_number"}
 
 
-def test_list_customers_filters_and_pages(uow: FakeCustomerUnitOfWork, deps: Deps,
-                                          clock: Clock) -> None:
+def test_list_customers_filters_and_pages(
+    uow: FakeCustomerUnitOfWork, deps: Deps, clock: Clock
+) -> None:
     made = []
     for i, name in enumerate(["上海甲", "上海乙", "北京丙"]):
         clock.now = NOW + timedelta(minutes=i)
@@ -935,6 +1172,11 @@ def test_list_customers_filters_and_pages(uow: FakeCustomerUnitOfWork, deps: Dep
     assert [c.full_name for c in page] == ["上海甲", "上海乙", "北京丙"]  # limit + 1
     after = {"k": made[1].created_at.isoformat(), "id": made[1].id}
     assert [c.id for c in customers.list_customers(uow, {}, "created_at", False, after, 2)] == [
-        made[2].id]
-    assert [c.full_name for c in customers.list_customers(
-        uow, {"full_name": "上海*", "tag": "vip"}, "created_at", True, None, 10)] == ["上海乙"]
+        made[2].id
+    ]
+    assert [
+        c.full_name
+        for c in customers.list_customers(
+            uow, {"full_name": "上海*", "tag": "vip"}, "created_at", True, None, 10
+        )
+    ] == ["上海乙"]

@@ -21,7 +21,7 @@ from services.common.pagination import (
 )
 
 TOKENS = PageTokens(b"page-token-secret")
-QUERY = 'filter=grade = GRADE_KEY|order_by=create_time desc'
+QUERY = "filter=grade = GRADE_KEY|order_by=create_time desc"
 FIELDS = {
     "full_name": FilterField(prefix=True),
     "city": FilterField(),
@@ -89,14 +89,20 @@ def test_token_from_another_query_is_refused() -> None:
     token = TOKENS.encode(keyset_position("x", "a"), QUERY)
     with pytest.raises(InvalidArgument) as exc:
         TOKENS.decode(token, QUERY.replace("desc", "asc"), field="next_page")
-    assert violation(exc) == ("next_page",
-                              "the filter or order changed since this token was made")
+    assert violation(exc) == ("next_page", "the filter or order changed since this token was made")
 
 
 @pytest.mark.parametrize(
     "garbage",
-    ["x", "not a token!", "====", "a" * 7, "é" * 8, base64.urlsafe_b64encode(b"\xff" * 40).decode(),
-     base64.urlsafe_b64encode(b"\x00" * 12).decode()],
+    [
+        "x",
+        "not a token!",
+        "====",
+        "a" * 7,
+        "é" * 8,
+        base64.urlsafe_b64encode(b"\xff" * 40).decode(),
+        base64.urlsafe_b64encode(b"\x00" * 12).decode(),
+    ],
 )
 def test_garbage_token_is_refused(garbage: str) -> None:
     with pytest.raises(InvalidArgument) as exc:
@@ -125,8 +131,10 @@ def test_truncated_token_is_refused() -> None:
         ('city = "a\\\\b"', {"city": "a\\b"}),
         ('city = "\\u4e0a\\u6d77"', {"city": "上海"}),
         ("grade = GRADE_KEY", {"grade": "GRADE_KEY"}),
-        ('grade = GRADE_KEY AND city = "北京" AND owner = users/zhang.san',
-         {"grade": "GRADE_KEY", "city": "北京", "owner": "users/zhang.san"}),
+        (
+            'grade = GRADE_KEY AND city = "北京" AND owner = users/zhang.san',
+            {"grade": "GRADE_KEY", "city": "北京", "owner": "users/zhang.san"},
+        ),
         ("  grade=GRADE_NORMAL   AND   city=杭州  ", {"grade": "GRADE_NORMAL", "city": "杭州"}),
     ],
 )
@@ -189,8 +197,15 @@ def test_parse_order_by(text: str, parsed: tuple[str, bool]) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["grade", "full_name DESC", "full_name descending", "full_name desc extra",
-             "full_name,create_time", "-full_name"],
+    "text",
+    [
+        "grade",
+        "full_name DESC",
+        "full_name descending",
+        "full_name desc extra",
+        "full_name,create_time",
+        "-full_name",
+    ],
 )
 def test_bad_order_by_is_refused(text: str) -> None:
     with pytest.raises(InvalidArgument) as exc:
@@ -202,8 +217,15 @@ def test_bad_order_by_is_refused(text: str) -> None:
 
 @pytest.mark.parametrize(
     ("requested", "size"),
-    [(0, DEFAULT_PAGE_SIZE), (1, 1), (50, 50), (499, 499), (500, MAX_PAGE_SIZE),
-     (501, MAX_PAGE_SIZE), (1000, MAX_PAGE_SIZE)],
+    [
+        (0, DEFAULT_PAGE_SIZE),
+        (1, 1),
+        (50, 50),
+        (499, 499),
+        (500, MAX_PAGE_SIZE),
+        (501, MAX_PAGE_SIZE),
+        (1000, MAX_PAGE_SIZE),
+    ],
 )
 def test_page_size(requested: int, size: int) -> None:
     assert (DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE) == (50, 500)

@@ -16,8 +16,9 @@ from services.common.rpc_errors import (
 )
 
 
-def details(status: status_pb2.Status) -> tuple[error_details_pb2.ErrorInfo,
-                                                 list[error_details_pb2.BadRequest]]:
+def details(
+    status: status_pb2.Status,
+) -> tuple[error_details_pb2.ErrorInfo, list[error_details_pb2.BadRequest]]:
     infos, bad_requests = [], []
     for packed in status.details:
         if packed.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
@@ -37,22 +38,32 @@ def details(status: status_pb2.Status) -> tuple[error_details_pb2.ErrorInfo,
 @pytest.mark.parametrize(
     ("error", "code", "reason"),
     [
-        (errors.InvalidArgument.of("customer.full_name", "is required"),
-         grpc.StatusCode.INVALID_ARGUMENT, "INVALID_ARGUMENT"),
+        (
+            errors.InvalidArgument.of("customer.full_name", "is required"),
+            grpc.StatusCode.INVALID_ARGUMENT,
+            "INVALID_ARGUMENT",
+        ),
         (errors.NotFound("customers/x not found"), grpc.StatusCode.NOT_FOUND, "NOT_FOUND"),
         (errors.AlreadyExists("dup"), grpc.StatusCode.ALREADY_EXISTS, "ALREADY_EXISTS"),
-        (errors.FailedPrecondition("closed"), grpc.StatusCode.FAILED_PRECONDITION,
-         "FAILED_PRECONDITION"),
+        (
+            errors.FailedPrecondition("closed"),
+            grpc.StatusCode.FAILED_PRECONDITION,
+            "FAILED_PRECONDITION",
+        ),
         (errors.StaleEtag("changed"), grpc.StatusCode.ABORTED, "STALE_ETAG"),
-        (errors.PermissionDenied("not yours"), grpc.StatusCode.PERMISSION_DENIED,
-         "PERMISSION_DENIED"),
+        (
+            errors.PermissionDenied("not yours"),
+            grpc.StatusCode.PERMISSION_DENIED,
+            "PERMISSION_DENIED",
+        ),
         (errors.Unavailable("broker down"), grpc.StatusCode.UNAVAILABLE, "UNAVAILABLE"),
         (errors.DomainError("something"), grpc.StatusCode.FAILED_PRECONDITION, "DOMAIN_ERROR"),
     ],
     ids=lambda x: type(x).__name__ if isinstance(x, Exception) else None,
 )
-def test_each_error_has_its_code(error: errors.DomainError, code: grpc.StatusCode,
-                                 reason: str) -> None:
+def test_each_error_has_its_code(
+    error: errors.DomainError, code: grpc.StatusCode, reason: str
+) -> None:
     assert status_code_for(error) is code
     got, status = status_for(error)
     assert got is code
@@ -64,8 +75,12 @@ def test_each_error_has_its_code(error: errors.DomainError, code: grpc.StatusCod
 
 def test_every_domain_error_class_is_mapped() -> None:
     mapped = {
-        errors.InvalidArgument, errors.NotFound, errors.AlreadyExists,
-        errors.FailedPrecondition, errors.StaleEtag, errors.PermissionDenied,
+        errors.InvalidArgument,
+        errors.NotFound,
+        errors.AlreadyExists,
+        errors.FailedPrecondition,
+        errors.StaleEtag,
+        errors.PermissionDenied,
         errors.Unavailable,
     }
     assert set(errors.DomainError.__subclasses__()) == mapped
@@ -82,16 +97,23 @@ def test_subclasses_keep_their_parents_code() -> None:
 
 def test_error_info_carries_reason_and_metadata() -> None:
     error = errors.AlreadyExists(
-        "matches customers/abc", reason="DUPLICATE_CUSTOMER",
-        metadata={"existing_customer": "customers/abc", "owner": "users/zhang.san",
-                  "matched_on": "credit_code"},
+        "matches customers/abc",
+        reason="DUPLICATE_CUSTOMER",
+        metadata={
+            "existing_customer": "customers/abc",
+            "owner": "users/zhang.san",
+            "matched_on": "credit_code",
+        },
     )
     code, status = status_for(error)
     info, bad = details(status)
     assert code is grpc.StatusCode.ALREADY_EXISTS
     assert info.reason == "DUPLICATE_CUSTOMER" and info.domain == DOMAIN == "callops"
-    assert dict(info.metadata) == {"existing_customer": "customers/abc",
-                                   "owner": "users/zhang.san", "matched_on": "credit_code"}
+    assert dict(info.metadata) == {
+        "existing_customer": "customers/abc",
+        "owner": "users/zhang.san",
+        "matched_on": "credit_code",
+    }
     assert bad == []  # only field errors carry a BadRequest
 
 
@@ -130,8 +152,9 @@ def test_no_violations_means_no_error() -> None:
 
 
 def test_trailing_metadata_round_trips() -> None:
-    status = rich_status(grpc.StatusCode.NOT_FOUND, "customers/x not found", "NOT_FOUND",
-                         {"resource": "customers/x"})
+    status = rich_status(
+        grpc.StatusCode.NOT_FOUND, "customers/x not found", "NOT_FOUND", {"resource": "customers/x"}
+    )
     ((key, value),) = trailing_metadata(status)
     assert key == "grpc-status-details-bin"
     parsed = status_pb2.Status.FromString(value)

@@ -81,16 +81,18 @@ def test_secret_of_32_characters_is_enough(monkeypatch: pytest.MonkeyPatch) -> N
     assert load_settings(ServiceSettings).jwt_algorithm == "HS256"
 
 
-def test_rs256_needs_a_public_key_file(monkeypatch: pytest.MonkeyPatch,
-                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_rs256_needs_a_public_key_file(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("CALLOPS_JWT_ALGORITHM", "RS256")
     with pytest.raises(SystemExit):
         load_settings(ServiceSettings)
     assert "CALLOPS_JWT_PUBLIC_KEY_FILE is required" in capsys.readouterr().err
 
 
-def test_each_bad_variable_is_named(monkeypatch: pytest.MonkeyPatch,
-                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_each_bad_variable_is_named(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("CALLOPS_JWT_SECRET", SECRET)
     monkeypatch.setenv("CALLOPS_GRPC_PORT", "70000")
     monkeypatch.setenv("CALLOPS_GRPC_WORKERS", "0")
@@ -101,8 +103,9 @@ def test_each_bad_variable_is_named(monkeypatch: pytest.MonkeyPatch,
     assert "  CALLOPS_GRPC_PORT: " in err and "  CALLOPS_GRPC_WORKERS: " in err
 
 
-def test_unparseable_json_stops_the_process(monkeypatch: pytest.MonkeyPatch,
-                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_unparseable_json_stops_the_process(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("CALLOPS_JWT_SECRET", SECRET)
     monkeypatch.setenv("CALLOPS_ROLE_RIGHTS", "{agent: pii")
     with pytest.raises(SystemExit) as exc:
@@ -114,19 +117,24 @@ def test_unparseable_json_stops_the_process(monkeypatch: pytest.MonkeyPatch,
 
 def test_role_rights_override(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CALLOPS_JWT_SECRET", SECRET)
-    monkeypatch.setenv("CALLOPS_ROLE_RIGHTS",
-                       '{"agent": ["customers.read", "pii"], "auditor": ["customers.read"]}')
+    monkeypatch.setenv(
+        "CALLOPS_ROLE_RIGHTS", '{"agent": ["customers.read", "pii"], "auditor": ["customers.read"]}'
+    )
     settings = load_settings(ServiceSettings)
     # The JSON is the whole policy: roles it leaves out have no rights.
-    assert settings.role_rights == {"agent": frozenset({"customers.read", PII}),
-                                    "auditor": frozenset({"customers.read"})}
+    assert settings.role_rights == {
+        "agent": frozenset({"customers.read", PII}),
+        "auditor": frozenset({"customers.read"}),
+    }
     principal = TokenVerifier(settings).verify(
-        issue_token(settings, "zhao.liu", ["agent", "supervisor"]))
+        issue_token(settings, "zhao.liu", ["agent", "supervisor"])
+    )
     assert principal.rights == {"customers.read", PII} and principal.sees_pii
 
 
-def test_role_rights_must_be_lists_of_rights(monkeypatch: pytest.MonkeyPatch,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_role_rights_must_be_lists_of_rights(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("CALLOPS_JWT_SECRET", SECRET)
     monkeypatch.setenv("CALLOPS_ROLE_RIGHTS", '{"agent": "pii"}')
     with pytest.raises(SystemExit):
@@ -134,8 +142,9 @@ def test_role_rights_must_be_lists_of_rights(monkeypatch: pytest.MonkeyPatch,
     assert "CALLOPS_ROLE_RIGHTS" in capsys.readouterr().err
 
 
-def test_customer_thresholds_from_the_environment(monkeypatch: pytest.MonkeyPatch,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_customer_thresholds_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("CALLOPS_JWT_SECRET", SECRET)
     monkeypatch.setenv("CALLOPS_KEY_AMOUNT", "80000")
     monkeypatch.setenv("CALLOPS_RATING_B_MAX_OVERDUE_DAYS", "15")
@@ -156,7 +165,9 @@ def test_hs256_round_trip() -> None:
     token = issue_token(settings, "zhang.san", ["sales", "agent"], department="east")
     principal = TokenVerifier(settings).verify(token)
     assert principal == Principal(
-        "zhang.san", frozenset({"sales", "agent"}), "east",
+        "zhang.san",
+        frozenset({"sales", "agent"}),
+        "east",
         DEFAULT_ROLE_RIGHTS["sales"] | DEFAULT_ROLE_RIGHTS["agent"],
     )
     assert principal.user_name == "users/zhang.san"
@@ -179,11 +190,15 @@ def test_roles_map_to_rights() -> None:
 
 def _key_pair(tmp_path: Path) -> tuple[str, Path]:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption()).decode()
+    private = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
     public_file = tmp_path / "jwt.pub.pem"
-    public_file.write_bytes(key.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
+    public_file.write_bytes(
+        key.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+    )
     return private, public_file
 
 
@@ -203,23 +218,37 @@ def test_rs256_round_trip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     other_private, _ = _key_pair(tmp_path / "other")
     with pytest.raises(AuthenticationFailed):
         TokenVerifier(settings).verify(
-            issue_token(settings, "li.si", ["admin"], private_key=other_private))
+            issue_token(settings, "li.si", ["admin"], private_key=other_private)
+        )
 
 
 def test_hs256_token_is_refused_by_an_rs256_verifier(tmp_path: Path) -> None:
     _, public_file = _key_pair(tmp_path)
     settings = ServiceSettings(jwt_algorithm="RS256", jwt_public_key_file=public_file)
     # The classic confusion: an HMAC token keyed with the (public) key text.
-    forged = jwt.encode({"sub": "mallory", "roles": ["admin"], "iss": "callops",
-                         "aud": "callops", "exp": int(time.time()) + 60},
-                        "x" * 40, algorithm="HS256")
+    forged = jwt.encode(
+        {
+            "sub": "mallory",
+            "roles": ["admin"],
+            "iss": "callops",
+            "aud": "callops",
+            "exp": int(time.time()) + 60,
+        },
+        "x" * 40,
+        algorithm="HS256",
+    )
     with pytest.raises(AuthenticationFailed):
         TokenVerifier(settings).verify(forged)
 
 
 def _claims(**overrides: object) -> dict[str, object]:
-    claims: dict[str, object] = {"sub": "zhang.san", "roles": ["sales"], "iss": "callops",
-                                 "aud": "callops", "exp": int(time.time()) + 60}
+    claims: dict[str, object] = {
+        "sub": "zhang.san",
+        "roles": ["sales"],
+        "iss": "callops",
+        "aud": "callops",
+        "exp": int(time.time()) + 60,
+    }
     claims.update(overrides)
     return {k: v for k, v in claims.items() if v is not None}
 
@@ -263,9 +292,14 @@ def test_issuer_and_audience_come_from_settings() -> None:
 
 
 @pytest.mark.parametrize(
-    "token", ["", "not-a-jwt", "a.b.c",
-              jwt.encode(_claims(), SECRET + "-other", algorithm="HS256"),
-              jwt.encode(_claims(), None, algorithm="none")],
+    "token",
+    [
+        "",
+        "not-a-jwt",
+        "a.b.c",
+        jwt.encode(_claims(), SECRET + "-other", algorithm="HS256"),
+        jwt.encode(_claims(), None, algorithm="none"),
+    ],
 )
 def test_malformed_or_foreign_tokens_are_refused(token: str) -> None:
     with pytest.raises(AuthenticationFailed):

@@ -49,7 +49,8 @@ def _enum(cls: type[Any]) -> Enum:
 ID = String(32)
 
 customers = Table(
-    "customers", metadata,
+    "customers",
+    metadata,
     Column("id", ID, primary_key=True),
     Column("code", String(40), nullable=False, unique=True),
     Column("full_name", String(200), nullable=False),
@@ -88,7 +89,8 @@ customers = Table(
 )
 
 contacts = Table(
-    "contacts", metadata,
+    "contacts",
+    metadata,
     Column("id", ID, primary_key=True),
     Column("customer_id", ID, ForeignKey("customers.id"), nullable=False, index=True),
     Column("display_name", String(100), nullable=False),
@@ -105,7 +107,8 @@ contacts = Table(
 
 # The screen-pop index: one row per number, looked up by E.164.
 contact_phones = Table(
-    "contact_phones", metadata,
+    "contact_phones",
+    metadata,
     Column("contact_id", ID, ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True),
     Column("e164", String(20), primary_key=True),
     Column("customer_id", ID, nullable=False),
@@ -113,7 +116,8 @@ contact_phones = Table(
 )
 
 interactions = Table(
-    "interactions", metadata,
+    "interactions",
+    metadata,
     Column("id", ID, primary_key=True),
     Column("customer_id", ID, ForeignKey("customers.id"), nullable=False),
     Column("occurred_at", UTCDateTime, nullable=False),
@@ -129,7 +133,8 @@ interactions = Table(
 )
 
 todos = Table(
-    "todos", metadata,
+    "todos",
+    metadata,
     Column("id", ID, primary_key=True),
     Column("interaction_id", ID, ForeignKey("interactions.id"), nullable=False, index=True),
     Column("customer_id", ID, nullable=False, index=True),
@@ -142,7 +147,8 @@ todos = Table(
 )
 
 tickets = Table(
-    "tickets", metadata,
+    "tickets",
+    metadata,
     Column("id", ID, primary_key=True),
     Column("customer_id", ID, ForeignKey("customers.id"), nullable=False, index=True),
     Column("type", String(40), nullable=False),
@@ -166,7 +172,8 @@ tickets = Table(
 )
 
 surveys = Table(
-    "surveys", metadata,
+    "surveys",
+    metadata,
     Column("id", ID, primary_key=True),
     Column("customer_id", ID, ForeignKey("customers.id"), nullable=False, index=True),
     Column("ticket_id", ID, nullable=True),
@@ -183,7 +190,8 @@ surveys = Table(
 )
 
 follow_ups = Table(
-    "follow_ups", metadata,
+    "follow_ups",
+    metadata,
     Column("id", ID, primary_key=True),
     Column("customer_id", ID, ForeignKey("customers.id"), nullable=False, index=True),
     Column("kind", _enum(FollowUpKind), nullable=False),
@@ -197,9 +205,11 @@ follow_ups = Table(
 )
 
 customer_audit = Table(
-    "customer_audit", metadata,
-    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
-           autoincrement=True),
+    "customer_audit",
+    metadata,
+    Column(
+        "id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    ),
     Column("customer_id", ID, nullable=False, index=True),
     Column("action", String(40), nullable=False),
     Column("actor", String(80), nullable=False),
@@ -218,31 +228,39 @@ def start_mappers() -> None:
     _mapped = True
     mapper_registry.map_imperatively(model.ContactPhone, contact_phones)
     mapper_registry.map_imperatively(
-        model.Contact, contacts,
+        model.Contact,
+        contacts,
         version_id_col=contacts.c.version,
         properties={
             "phones": relationship(
-                model.ContactPhone, cascade="all, delete-orphan", lazy="selectin",
+                model.ContactPhone,
+                cascade="all, delete-orphan",
+                lazy="selectin",
                 order_by=contact_phones.c.e164,
             )
         },
     )
     mapper_registry.map_imperatively(
-        model.Customer, customers,
+        model.Customer,
+        customers,
         version_id_col=customers.c.version,
         properties={
             "contacts": relationship(
-                model.Contact, cascade="all, delete-orphan", lazy="selectin",
+                model.Contact,
+                cascade="all, delete-orphan",
+                lazy="selectin",
                 order_by=contacts.c.created_at,
             )
         },
     )
     mapper_registry.map_imperatively(model.Todo, todos)
     mapper_registry.map_imperatively(
-        model.Interaction, interactions,
+        model.Interaction,
+        interactions,
         properties={
-            "todos": relationship(model.Todo, cascade="all, delete-orphan", lazy="selectin",
-                                  order_by=todos.c.due_date)
+            "todos": relationship(
+                model.Todo, cascade="all, delete-orphan", lazy="selectin", order_by=todos.c.due_date
+            )
         },
     )
     mapper_registry.map_imperatively(model.Ticket, tickets, version_id_col=tickets.c.version)

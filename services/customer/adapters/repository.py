@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.engine import CursorResult
-from sqlalchemy.orm import Session, aliased, joinedload, noload
+from sqlalchemy.orm import Session, aliased, joinedload, lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from services.common.errors import NotFound
@@ -32,7 +32,11 @@ T = TypeVar("T")
 
 
 def keyset(
-    stmt: Any, sort_col: Any, id_col: Any, descending: bool, after: dict[str, Any] | None,
+    stmt: Any,
+    sort_col: Any,
+    id_col: Any,
+    descending: bool,
+    after: dict[str, Any] | None,
     limit: int,
 ) -> Any:
     """Orders by (sort, id) and starts after the last row of the previous page."""
@@ -61,7 +65,10 @@ class Repository(Generic[T]):
     def get(self, id_: str, *, for_update: bool = False) -> T:
         entity = self.session.get(self.cls, id_, with_for_update=for_update or None)
         if entity is None:
-            raise NotFound(f"{self.collection}/{id_} not found", metadata={"resource": f"{self.collection}/{id_}"})
+            raise NotFound(
+                f"{self.collection}/{id_} not found",
+                metadata={"resource": f"{self.collection}/{id_}"},
+            )
         return entity
 
     def page(self, stmt: Any) -> list[T]:
@@ -79,7 +86,10 @@ class CustomerRepository(Repository[model.Customer]):
         return customer
 
     def code_taken(self, code: str) -> bool:
-        return self.session.scalar(select(orm.customers.c.id).where(orm.customers.c.code == code)) is not None
+        return (
+            self.session.scalar(select(orm.customers.c.id).where(orm.customers.c.code == code))
+            is not None
+        )
 
     def find_duplicate(
         self, credit_code: str | None, name_key: str, phones: Sequence[str], exclude_id: str = ""
@@ -110,10 +120,19 @@ class CustomerRepository(Repository[model.Customer]):
         self.session.flush()
         source_id, target_id = source.id, target.id
         moved: dict[str, int] = {}
-        for table in (orm.contacts, orm.contact_phones, orm.interactions, orm.todos, orm.tickets,
-                      orm.surveys, orm.follow_ups):
+        for table in (
+            orm.contacts,
+            orm.contact_phones,
+            orm.interactions,
+            orm.todos,
+            orm.tickets,
+            orm.surveys,
+            orm.follow_ups,
+        ):
             result = self.session.execute(
-                update(table).where(table.c.customer_id == source_id).values(customer_id=target_id)
+                update(table)
+                .where(table.c.customer_id == source_id)
+                .values(customer_id=target_id)
                 .execution_options(synchronize_session=False)
             )
             moved[table.name] = cast(CursorResult[Any], result).rowcount
@@ -127,16 +146,22 @@ class CustomerRepository(Repository[model.Customer]):
         self.session.refresh(source, ["contacts"])
         return moved
 
-    def audit(self, customer_id: str, action: str, actor: str, at: datetime, detail: dict[str, Any]) -> None:
-        self.session.execute(insert(orm.customer_audit).values(
-            customer_id=customer_id, action=action, actor=actor, at=at, detail=detail
-        ))
+    def audit(
+        self, customer_id: str, action: str, actor: str, at: datetime, detail: dict[str, Any]
+    ) -> None:
+        self.session.execute(
+            insert(orm.customer_audit).values(
+                customer_id=customer_id, action=action, actor=actor, at=at, detail=detail
+            )
+        )
 
     def audit_entries(self, customer_id: str) -> list[Row[Any]]:
         a = orm.customer_audit.c
-        return list(self.session.execute(
-            select(orm.customer_audit).where(a.customer_id == customer_id).order_by(a.id)
-        ).all())
+        return list(
+            self.session.execute(
+                select(orm.customer_audit).where(a.customer_id == customer_id).order_by(a.id)
+            ).all()
+        )
 
     def lookup_by_phone(self, e164: str) -> list[tuple[model.Customer, model.Contact]]:
         """One indexed SQL statement: the number's rows, their contacts with all their numbers
@@ -145,7 +170,11 @@ class CustomerRepository(Repository[model.Customer]):
         return [(row[0], row[1]) for row in rows]
 
     def list(
-        self, terms: dict[str, Any], order: str, descending: bool, after: dict[str, Any] | None,
+        self,
+        terms: dict[str, Any],
+        order: str,
+        descending: bool,
+        after: dict[str, Any] | None,
         limit: int,
     ) -> list[model.Customer]:
         c = orm.customers.c
@@ -154,14 +183,22 @@ class CustomerRepository(Repository[model.Customer]):
             if key == "tag":
                 # Tags are JSON text written with ensure_ascii=False, so the quoted tag is a
                 # plain substring on SQLite and PostgreSQL alike.
-                pattern = f'%{_json_str(value)}%'
+                pattern = f"%{_json_str(value)}%"
                 stmt = stmt.where(sql_cast(c.tags, String).like(pattern, escape="\\"))
             elif key == "full_name" and value.endswith("*"):
                 stmt = stmt.where(c.full_name.startswith(value[:-1], autoescape=True))
             else:
                 stmt = stmt.where(getattr(c, key) == value)
-        return self.page(keyset(stmt, getattr(c, order), c.id, descending,
-                                _dt(after) if order in ("created_at", "updated_at") else after, limit))
+        return self.page(
+            keyset(
+                stmt,
+                getattr(c, order),
+                c.id,
+                descending,
+                _dt(after) if order in ("created_at", "updated_at") else after,
+                limit,
+            )
+        )
 
 
 @functools.cache
@@ -175,7 +212,7 @@ def _lookup_statement() -> Any:
         .join(model.Contact, orm.contacts.c.customer_id == c.id)
         .join(match, match.contact_id == orm.contacts.c.id)  # type: ignore[arg-type]
         .where(match.e164 == bindparam("e164"), c.deleted_at.is_(None))  # type: ignore[misc,arg-type]
-        .options(noload(model.Customer.contacts), joinedload(model.Contact.phones))  # type: ignore[arg-type]
+        .options(lazyload(model.Customer.contacts), joinedload(model.Contact.phones))  # type: ignore[arg-type]
         .order_by(c.created_at)
         .limit(20)
     )
@@ -195,7 +232,9 @@ class InteractionRepository(Repository[model.Interaction]):
     cls = model.Interaction
     collection = "interactions"
 
-    def list_for(self, customer_id: str, after: dict[str, Any] | None, limit: int) -> list[model.Interaction]:
+    def list_for(
+        self, customer_id: str, after: dict[str, Any] | None, limit: int
+    ) -> list[model.Interaction]:
         i = orm.interactions.c
         stmt = select(model.Interaction).where(i.customer_id == customer_id)
         return self.page(keyset(stmt, i.occurred_at, i.id, True, _dt(after), limit))
@@ -205,7 +244,9 @@ class TodoRepository(Repository[model.Todo]):
     cls = model.Todo
     collection = "todos"
 
-    def list(self, terms: dict[str, Any], after: dict[str, Any] | None, limit: int) -> list[model.Todo]:
+    def list(
+        self, terms: dict[str, Any], after: dict[str, Any] | None, limit: int
+    ) -> list[model.Todo]:
         t = orm.todos.c
         stmt = select(model.Todo)
         for key, value in terms.items():
@@ -217,7 +258,9 @@ class TicketRepository(Repository[model.Ticket]):
     cls = model.Ticket
     collection = "tickets"
 
-    def list(self, terms: dict[str, Any], after: dict[str, Any] | None, limit: int) -> list[model.Ticket]:
+    def list(
+        self, terms: dict[str, Any], after: dict[str, Any] | None, limit: int
+    ) -> list[model.Ticket]:
         t = orm.tickets.c
         stmt = select(model.Ticket)
         for key, value in terms.items():
@@ -229,7 +272,9 @@ class SurveyRepository(Repository[model.Survey]):
     cls = model.Survey
     collection = "surveys"
 
-    def list(self, terms: dict[str, Any], after: dict[str, Any] | None, limit: int) -> list[model.Survey]:
+    def list(
+        self, terms: dict[str, Any], after: dict[str, Any] | None, limit: int
+    ) -> list[model.Survey]:
         s = orm.surveys.c
         stmt = select(model.Survey)
         for key, value in terms.items():
@@ -246,21 +291,31 @@ class FollowUpRepository(Repository[model.FollowUp]):
 
     def open_for(self, customer_id: str) -> list[model.FollowUp]:
         f = orm.follow_ups.c
-        return list(self.session.scalars(select(model.FollowUp).where(
-            f.customer_id == customer_id,
-            f.state.in_([model.FollowUpState.PLANNED, model.FollowUpState.DUE]),
-        )).all())
+        return list(
+            self.session.scalars(
+                select(model.FollowUp).where(
+                    f.customer_id == customer_id,
+                    f.state.in_([model.FollowUpState.PLANNED, model.FollowUpState.DUE]),
+                )
+            ).all()
+        )
 
     def coming_due(self, today: date, limit: int) -> list[model.FollowUp]:
         """Planned follow-ups whose day has come: one indexed range scan."""
         f = orm.follow_ups.c
-        return list(self.session.scalars(
-            select(model.FollowUp)
-            .where(f.state == model.FollowUpState.PLANNED, f.due_date <= today)
-            .order_by(f.due_date, f.id).limit(limit).with_for_update(skip_locked=True)
-        ).all())
+        return list(
+            self.session.scalars(
+                select(model.FollowUp)
+                .where(f.state == model.FollowUpState.PLANNED, f.due_date <= today)
+                .order_by(f.due_date, f.id)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            ).all()
+        )
 
-    def list(self, terms: dict[str, Any], after: dict[str, Any] | None, limit: int) -> list[model.FollowUp]:
+    def list(
+        self, terms: dict[str, Any], after: dict[str, Any] | None, limit: int
+    ) -> list[model.FollowUp]:
         f = orm.follow_ups.c
         stmt = select(model.FollowUp)
         for key, value in terms.items():

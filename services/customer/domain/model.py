@@ -105,12 +105,33 @@ class FollowUpState(enum.Enum):
 
 # Text limits (characters), checked on every write path.
 LIMITS = {
-    "full_name": 200, "short_name": 100, "code": 40, "industry": 20, "province": 50,
-    "city": 50, "address": 300, "source": 50, "category": 50, "sales_method": 50,
-    "ownership_type": 50, "description": 2000, "department": 100, "display_name": 100,
-    "title": 100, "email": 254, "hobbies": 500, "topic": 200, "summary": 5000,
-    "resolution": 2000, "feedback": 2000, "text": 2000, "comment": 2000, "solution": 2000,
-    "note": 500, "tag": 30, "todo_description": 500,
+    "full_name": 200,
+    "short_name": 100,
+    "code": 40,
+    "industry": 20,
+    "province": 50,
+    "city": 50,
+    "address": 300,
+    "source": 50,
+    "category": 50,
+    "sales_method": 50,
+    "ownership_type": 50,
+    "description": 2000,
+    "department": 100,
+    "display_name": 100,
+    "title": 100,
+    "email": 254,
+    "hobbies": 500,
+    "topic": 200,
+    "summary": 5000,
+    "resolution": 2000,
+    "feedback": 2000,
+    "text": 2000,
+    "comment": 2000,
+    "solution": 2000,
+    "note": 500,
+    "tag": 30,
+    "todo_description": 500,
 }
 
 
@@ -128,6 +149,14 @@ def check_text(
     elif "\x00" in value:  # PostgreSQL text cannot hold it
         v.add(path, "must not contain NUL characters")
     return value
+
+
+def check_texts(v: Violations, path: str, values: list[str], *, most: int, limit: int) -> list[str]:
+    """A list of short texts: each checked, blanks dropped, at most `most` of them."""
+    if len(values) > most:
+        v.add(path, f"at most {most} entries")
+    checked = [check_text(v, f"{path}[{i}]", s, limit=limit) for i, s in enumerate(values)]
+    return [s for s in checked if s]
 
 
 def check_request_id(v: Violations, request_id: str) -> None:
@@ -191,8 +220,9 @@ class Contact:
     created_at: datetime | None = None
     updated_at: datetime | None = None
 
-    UPDATABLE = frozenset({"display_name", "gender", "title", "phone_numbers", "email", "im_ids",
-                           "hobbies"})
+    UPDATABLE = frozenset(
+        {"display_name", "gender", "title", "phone_numbers", "email", "im_ids", "hobbies"}
+    )
 
     @property
     def phone_numbers(self) -> list[str]:
@@ -200,9 +230,7 @@ class Contact:
 
     def set_phone_numbers(self, numbers: list[str]) -> None:
         keep = {p.e164: p for p in self.phones}
-        self.phones = [
-            keep.get(n) or ContactPhone(n, self.id, self.customer_id) for n in numbers
-        ]
+        self.phones = [keep.get(n) or ContactPhone(n, self.id, self.customer_id) for n in numbers]
 
 
 def validate_contact_fields(v: Violations, prefix: str, values: dict[str, Any]) -> dict[str, Any]:
@@ -216,7 +244,7 @@ def validate_contact_fields(v: Violations, prefix: str, values: dict[str, Any]) 
     if "phone_numbers" in values:
         out["phone_numbers"] = check_phones(v, f"{prefix}.phone_numbers", values["phone_numbers"])
     if "im_ids" in values:
-        out["im_ids"] = [s.strip() for s in values["im_ids"] if s.strip()]
+        out["im_ids"] = check_texts(v, f"{prefix}.im_ids", values["im_ids"], most=10, limit=100)
     return out
 
 
@@ -259,11 +287,29 @@ class Customer:
     events: list[Event] = field(default_factory=list)
 
     # Fields a client may name in an update mask; the rest are output only.
-    UPDATABLE = frozenset({
-        "full_name", "short_name", "kind", "industry", "province", "city", "address", "source",
-        "category", "sales_method", "ownership_type", "description", "credit_code", "owner",
-        "department", "tags", "lifecycle_stage", "lead_stage", "cooperation_start_date",
-    })
+    UPDATABLE = frozenset(
+        {
+            "full_name",
+            "short_name",
+            "kind",
+            "industry",
+            "province",
+            "city",
+            "address",
+            "source",
+            "category",
+            "sales_method",
+            "ownership_type",
+            "description",
+            "credit_code",
+            "owner",
+            "department",
+            "tags",
+            "lifecycle_stage",
+            "lead_stage",
+            "cooperation_start_date",
+        }
+    )
 
     @property
     def resource_name(self) -> str:
@@ -275,8 +321,10 @@ class Customer:
 
     def check_etag(self, etag: str) -> None:
         if etag and etag != self.etag:
-            raise StaleEtag(f"{self.resource_name} changed since it was read (etag {self.etag})",
-                            metadata={"etag": self.etag})
+            raise StaleEtag(
+                f"{self.resource_name} changed since it was read (etag {self.etag})",
+                metadata={"etag": self.etag},
+            )
 
     def long_term(self, today: date, t: Thresholds) -> bool:
         return is_long_term(self.cooperation_start_date, today, t)
@@ -296,7 +344,11 @@ class Customer:
             )
 
     def apply_figures(
-        self, amount: Decimal, overdue_days: int, cooperation_start: date | None, t: Thresholds,
+        self,
+        amount: Decimal,
+        overdue_days: int,
+        cooperation_start: date | None,
+        t: Thresholds,
         now: datetime,
     ) -> None:
         self.annual_contract_amount = amount
@@ -337,24 +389,43 @@ class Customer:
         if previous is not None:
             previous.key_decision_maker = False
         new.key_decision_maker = True
-        self.decision_maker_changes = [*self.decision_maker_changes, {
-            "change_date": change_date.isoformat(),
-            "previous_contact": f"contacts/{previous.id}" if previous else "",
-            "new_contact": f"contacts/{new.id}",
-            "note": note,
-            "recorded_by": recorded_by,
-        }]
-        self.events.append(events.KeyDecisionMakerChanged(
-            self.resource_name, f"contacts/{previous.id}" if previous else "",
-            f"contacts/{new.id}", change_date,
-        ))
+        self.decision_maker_changes = [
+            *self.decision_maker_changes,
+            {
+                "change_date": change_date.isoformat(),
+                "previous_contact": f"contacts/{previous.id}" if previous else "",
+                "new_contact": f"contacts/{new.id}",
+                "note": note,
+                "recorded_by": recorded_by,
+            },
+        ]
+        self.events.append(
+            events.KeyDecisionMakerChanged(
+                self.resource_name,
+                f"contacts/{previous.id}" if previous else "",
+                f"contacts/{new.id}",
+                change_date,
+            )
+        )
 
 
 def validate_customer_fields(v: Violations, prefix: str, values: dict[str, Any]) -> dict[str, Any]:
     """Checks and normalizes the customer fields present in `values`."""
     out = dict(values)
-    for key in ("full_name", "short_name", "industry", "province", "city", "address", "source",
-                "category", "sales_method", "ownership_type", "description", "department"):
+    for key in (
+        "full_name",
+        "short_name",
+        "industry",
+        "province",
+        "city",
+        "address",
+        "source",
+        "category",
+        "sales_method",
+        "ownership_type",
+        "description",
+        "department",
+    ):
         if key in values:
             out[key] = check_text(v, f"{prefix}.{key}", values[key], required=key == "full_name")
     if "kind" in values:
@@ -463,39 +534,64 @@ class Ticket:
 
     @classmethod
     def open(
-        cls, customer_id: str, type_: str, priority: TicketPriority, title: str, description: str,
-        attachments: list[str], reporter: str, now: datetime, t: Thresholds, tz: str,
+        cls,
+        customer_id: str,
+        type_: str,
+        priority: TicketPriority,
+        title: str,
+        description: str,
+        attachments: list[str],
+        reporter: str,
+        now: datetime,
+        t: Thresholds,
+        tz: str,
     ) -> Ticket:
         ticket = cls(
-            id=new_id(), customer_id=customer_id, type=type_, priority=priority, title=title,
-            description=description, attachments=attachments, reporter=reporter,
-            response_deadline=response_deadline(priority, now, t, tz), created_at=now,
+            id=new_id(),
+            customer_id=customer_id,
+            type=type_,
+            priority=priority,
+            title=title,
+            description=description,
+            attachments=attachments,
+            reporter=reporter,
+            response_deadline=response_deadline(priority, now, t, tz),
+            created_at=now,
             updated_at=now,
         )
-        ticket.events.append(events.TicketOpened(
-            ticket.resource_name, f"customers/{customer_id}", priority.name,
-            ticket.response_deadline,
-        ))
+        ticket.events.append(
+            events.TicketOpened(
+                ticket.resource_name,
+                f"customers/{customer_id}",
+                priority.name,
+                ticket.response_deadline,
+            )
+        )
         return ticket
 
     def check_etag(self, etag: str) -> None:
         if etag and etag != str(self.version):
-            raise StaleEtag(f"{self.resource_name} changed since it was read",
-                            metadata={"etag": str(self.version)})
+            raise StaleEtag(
+                f"{self.resource_name} changed since it was read",
+                metadata={"etag": str(self.version)},
+            )
 
     def _move(self, to: TicketState, now: datetime) -> None:
         if to not in TICKET_FLOW[self.state]:
             raise FailedPrecondition(
                 f"a {self.state.name} ticket cannot become {to.name}",
-                reason="TICKET_STATE", metadata={"state": self.state.name, "to": to.name},
+                reason="TICKET_STATE",
+                metadata={"state": self.state.name, "to": to.name},
             )
         self.state = to
         self.updated_at = now
         if self.first_response_at is None and to in (TicketState.ASSIGNED, TicketState.IN_PROGRESS):
             self.first_response_at = now
-        self.events.append(events.TicketStateChanged(
-            self.resource_name, f"customers/{self.customer_id}", to.name, self.assignee
-        ))
+        self.events.append(
+            events.TicketStateChanged(
+                self.resource_name, f"customers/{self.customer_id}", to.name, self.assignee
+            )
+        )
 
     def assign(self, assignee: str, now: datetime) -> None:
         previous = self.assignee
@@ -524,8 +620,12 @@ class Ticket:
         self.updated_at = now
 
 
-SURVEY_DIMENSIONS = ("product_quality", "service_response", "cooperation_experience",
-                     "value_for_money")
+SURVEY_DIMENSIONS = (
+    "product_quality",
+    "service_response",
+    "cooperation_experience",
+    "value_for_money",
+)
 
 
 @dataclass(eq=False)
@@ -550,32 +650,49 @@ class Survey:
 
     @classmethod
     def submit(
-        cls, customer_id: str, scores: dict[str, int], ticket_id: str | None, comment: str,
-        now: datetime, t: Thresholds,
+        cls,
+        customer_id: str,
+        scores: dict[str, int],
+        ticket_id: str | None,
+        comment: str,
+        now: datetime,
+        t: Thresholds,
     ) -> Survey:
         average = (Decimal(sum(scores.values())) / len(scores)).quantize(
             Decimal("0.01"), rounding=ROUND_HALF_UP
         )
         band = survey_band(average, t)
         survey = cls(
-            id=new_id(), customer_id=customer_id, scores=scores, average_score=average,
-            band=band, ticket_id=ticket_id, comment=comment, created_at=now,
+            id=new_id(),
+            customer_id=customer_id,
+            scores=scores,
+            average_score=average,
+            band=band,
+            ticket_id=ticket_id,
+            comment=comment,
+            created_at=now,
         )
         if band is SurveyBand.UNSATISFIED:
             survey.response_deadline = now + timedelta(hours=t.unsatisfied_response_hours)
-            survey.events.append(events.SurveyUnsatisfied(
-                survey.resource_name, f"customers/{customer_id}", float(average),
-                survey.response_deadline,
-            ))
+            survey.events.append(
+                events.SurveyUnsatisfied(
+                    survey.resource_name,
+                    f"customers/{customer_id}",
+                    float(average),
+                    survey.response_deadline,
+                )
+            )
         return survey
 
     def respond(self, responder: str, solution: str, now: datetime) -> None:
         if self.band is not SurveyBand.UNSATISFIED:
-            raise FailedPrecondition("only an unsatisfied survey needs a solution",
-                                     reason="SURVEY_NOT_UNSATISFIED")
+            raise FailedPrecondition(
+                "only an unsatisfied survey needs a solution", reason="SURVEY_NOT_UNSATISFIED"
+            )
         if self.responded_at is not None:
-            raise FailedPrecondition(f"{self.resource_name} was already answered",
-                                     reason="SURVEY_ANSWERED")
+            raise FailedPrecondition(
+                f"{self.resource_name} was already answered", reason="SURVEY_ANSWERED"
+            )
         self.solution, self.responder, self.responded_at = solution, responder, now
         self.events.append(events.SurveyAnswered(self.resource_name, responder))
 
@@ -603,15 +720,21 @@ class FollowUp:
     def become_due(self) -> None:
         if self.state is FollowUpState.PLANNED:
             self.state = FollowUpState.DUE
-            self.events.append(events.FollowUpDue(
-                self.resource_name, f"customers/{self.customer_id}", self.owner, self.kind.name,
-                self.due_date,
-            ))
+            self.events.append(
+                events.FollowUpDue(
+                    self.resource_name,
+                    f"customers/{self.customer_id}",
+                    self.owner,
+                    self.kind.name,
+                    self.due_date,
+                )
+            )
 
     def complete(self, interaction_id: str | None, now: datetime) -> None:
         if not self.open:
-            raise FailedPrecondition(f"{self.resource_name} is {self.state.name}",
-                                     reason="FOLLOW_UP_STATE")
+            raise FailedPrecondition(
+                f"{self.resource_name} is {self.state.name}", reason="FOLLOW_UP_STATE"
+            )
         self.state, self.interaction_id, self.completed_at = FollowUpState.DONE, interaction_id, now
 
     def cancel(self) -> None:

@@ -111,7 +111,9 @@ def add_months(day: date, months: int) -> date:
     raise AssertionError("unreachable")
 
 
-def response_deadline(priority: TicketPriority, opened: datetime, t: Thresholds, tz: str) -> datetime:
+def response_deadline(
+    priority: TicketPriority, opened: datetime, t: Thresholds, tz: str
+) -> datetime:
     if priority is TicketPriority.URGENT:
         return opened + timedelta(hours=t.urgent_response_hours)
     if priority is TicketPriority.IMPORTANT:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 from google.protobuf import field_mask_pb2
@@ -44,36 +46,60 @@ def mask_paths(mask: field_mask_pb2.FieldMask) -> list[str]:
 # --- customers and contacts ---------------------------------------------------------------
 
 
+_CUSTOMER_TEXT = (
+    "full_name",
+    "short_name",
+    "industry",
+    "province",
+    "city",
+    "address",
+    "source",
+    "category",
+    "sales_method",
+    "ownership_type",
+    "description",
+    "credit_code",
+    "owner",
+    "department",
+)
+
+
 def customer_values(msg: pb.Customer, field_paths: list[str] | None, prefix: str) -> dict[str, Any]:
-    """The writable fields of a Customer message as domain values (all, or those masked)."""
-    values: dict[str, Any] = {
-        name: getattr(msg, name)
-        for name in ("full_name", "short_name", "industry", "province", "city", "address",
-                     "source", "category", "sales_method", "ownership_type", "description",
-                     "credit_code", "owner", "department")
+    """The writable fields of a Customer message as domain values: all of them at creation,
+    only the masked ones on update (a field outside the mask is not even looked at)."""
+    readers: dict[str, Callable[[], Any]] = {
+        name: partial(getattr, msg, name) for name in _CUSTOMER_TEXT
     }
-    values["tags"] = list(msg.tags)
-    values["kind"] = KIND.into(msg.kind, f"{prefix}.kind")
-    values["lifecycle_stage"] = LIFECYCLE_STAGE.into(msg.lifecycle_stage, f"{prefix}.lifecycle_stage")
-    values["lead_stage"] = LEAD_STAGE.into(msg.lead_stage, f"{prefix}.lead_stage")
-    values["cooperation_start_date"] = convert.from_date(
-        msg.cooperation_start_date, f"{prefix}.cooperation_start_date"
-    )
+    readers |= {
+        "tags": lambda: list(msg.tags),
+        "kind": lambda: KIND.into(msg.kind, f"{prefix}.kind"),
+        "lifecycle_stage": lambda: LIFECYCLE_STAGE.into(
+            msg.lifecycle_stage, f"{prefix}.lifecycle_stage"
+        ),
+        "lead_stage": lambda: LEAD_STAGE.into(msg.lead_stage, f"{prefix}.lead_stage"),
+        "cooperation_start_date": lambda: convert.from_date(
+            msg.cooperation_start_date, f"{prefix}.cooperation_start_date"
+        ),
+    }
     if field_paths is None:
-        values["code"] = msg.code
-        return values
-    return {k: v for k, v in values.items() if k in field_paths}
+        return {"code": msg.code} | {name: read() for name, read in readers.items()}
+    return {name: read() for name, read in readers.items() if name in field_paths}
 
 
-def contact_values(msg: pb.Contact, prefix: str) -> dict[str, Any]:
+def contact_values(
+    msg: pb.Contact, prefix: str, field_paths: list[str] | None = None
+) -> dict[str, Any]:
+    readers: dict[str, Callable[[], Any]] = {
+        "display_name": lambda: msg.display_name,
+        "gender": lambda: GENDER.into(msg.gender, f"{prefix}.gender"),
+        "title": lambda: msg.title,
+        "phone_numbers": lambda: list(msg.phone_numbers),
+        "email": lambda: msg.email,
+        "im_ids": lambda: list(msg.im_ids),
+        "hobbies": lambda: msg.hobbies,
+    }
     return {
-        "display_name": msg.display_name,
-        "gender": GENDER.into(msg.gender, f"{prefix}.gender"),
-        "title": msg.title,
-        "phone_numbers": list(msg.phone_numbers),
-        "email": msg.email,
-        "im_ids": list(msg.im_ids),
-        "hobbies": msg.hobbies,
+        name: read() for name, read in readers.items() if field_paths is None or name in field_paths
     }
 
 
@@ -81,20 +107,39 @@ def customer_out(
     c: model.Customer, who: Principal, today: date, t: Thresholds, with_contacts: bool = True
 ) -> pb.Customer:
     msg = pb.Customer(
-        name=c.resource_name, code=c.code, full_name=c.full_name, short_name=c.short_name,
-        kind=KIND.out(c.kind), industry=c.industry, province=c.province, city=c.city,
-        address=c.address, source=c.source, category=c.category, sales_method=c.sales_method,
-        ownership_type=c.ownership_type, description=c.description,
-        credit_code=c.credit_code or "", owner=c.owner, department=c.department,
-        tags=c.tags, lifecycle_stage=LIFECYCLE_STAGE.out(c.lifecycle_stage),
-        lead_stage=LEAD_STAGE.out(c.lead_stage), grade=GRADE.out(c.grade),
+        name=c.resource_name,
+        code=c.code,
+        full_name=c.full_name,
+        short_name=c.short_name,
+        kind=KIND.out(c.kind),
+        industry=c.industry,
+        province=c.province,
+        city=c.city,
+        address=c.address,
+        source=c.source,
+        category=c.category,
+        sales_method=c.sales_method,
+        ownership_type=c.ownership_type,
+        description=c.description,
+        credit_code=c.credit_code or "",
+        owner=c.owner,
+        department=c.department,
+        tags=c.tags,
+        lifecycle_stage=LIFECYCLE_STAGE.out(c.lifecycle_stage),
+        lead_stage=LEAD_STAGE.out(c.lead_stage),
+        grade=GRADE.out(c.grade),
         credit_rating=CREDIT_RATING.out(c.credit_rating),
         longest_overdue_days=c.longest_overdue_days,
         cooperation_start_date=convert.to_date(c.cooperation_start_date),
-        long_term=c.long_term(today, t), possible_duplicates=c.possible_duplicates,
-        create_time=convert.timestamp(c.created_at), update_time=convert.timestamp(c.updated_at),
+        long_term=c.long_term(today, t),
+        possible_duplicates=c.possible_duplicates,
+        create_time=convert.timestamp(c.created_at),
+        update_time=convert.timestamp(c.updated_at),
         etag=c.etag,
     )
+    if c.kind is model.CustomerKind.INDIVIDUAL and not who.sees_pii:
+        # A person's name is personal data like a contact's (隐私信息保护).
+        msg.full_name, msg.short_name = mask_name(c.full_name), mask_name(c.short_name)
     if who.sees_amounts and c.annual_contract_amount is not None:
         msg.annual_contract_amount.CopyFrom(convert.to_money(c.annual_contract_amount))
     if with_contacts:
@@ -102,8 +147,10 @@ def customer_out(
         msg.decision_maker_changes.extend(
             pb.DecisionMakerChange(
                 change_date=convert.to_date(date.fromisoformat(d["change_date"])),
-                previous_contact=d["previous_contact"], new_contact=d["new_contact"],
-                note=d["note"], recorded_by=d["recorded_by"],
+                previous_contact=d["previous_contact"],
+                new_contact=d["new_contact"],
+                note=d["note"],
+                recorded_by=d["recorded_by"],
             )
             for d in c.decision_maker_changes
         )
@@ -113,14 +160,18 @@ def customer_out(
 def contact_out(c: model.Contact, who: Principal) -> pb.Contact:
     pii = who.sees_pii
     return pb.Contact(
-        name=f"contacts/{c.id}", customer=f"customers/{c.customer_id}",
+        name=f"contacts/{c.id}",
+        customer=f"customers/{c.customer_id}",
         display_name=c.display_name if pii else mask_name(c.display_name),
-        gender=GENDER.out(c.gender), title=c.title,
+        gender=GENDER.out(c.gender),
+        title=c.title,
         phone_numbers=[p if pii else mask_phone(p) for p in c.phone_numbers],
         email=c.email if pii or not c.email else mask_email(c.email),
         im_ids=c.im_ids if pii else [mask_name(i) for i in c.im_ids],
-        hobbies=c.hobbies, key_decision_maker=c.key_decision_maker,
-        create_time=convert.timestamp(c.created_at), update_time=convert.timestamp(c.updated_at),
+        hobbies=c.hobbies,
+        key_decision_maker=c.key_decision_maker,
+        create_time=convert.timestamp(c.created_at),
+        update_time=convert.timestamp(c.updated_at),
         etag=str(c.version),
     )
 
@@ -130,58 +181,93 @@ def contact_out(c: model.Contact, who: Principal) -> pb.Contact:
 
 def todo_out(t: model.Todo) -> pb.Todo:
     return pb.Todo(
-        name=t.resource_name, description=t.description, owner=t.owner,
-        due_date=convert.to_date(t.due_date), state=TODO_STATE.out(t.state),
-        complete_time=convert.timestamp(t.completed_at), customer=f"customers/{t.customer_id}",
+        name=t.resource_name,
+        description=t.description,
+        owner=t.owner,
+        due_date=convert.to_date(t.due_date),
+        state=TODO_STATE.out(t.state),
+        complete_time=convert.timestamp(t.completed_at),
+        customer=f"customers/{t.customer_id}",
     )
 
 
-def interaction_out(i: model.Interaction) -> pb.Interaction:
+def interaction_out(i: model.Interaction, who: Principal) -> pb.Interaction:
     return pb.Interaction(
-        name=i.resource_name, customer=f"customers/{i.customer_id}",
-        occur_time=convert.timestamp(i.occurred_at), channel=CHANNEL.out(i.channel),
-        our_participants=i.our_participants, customer_participants=i.customer_participants,
-        topic=i.topic, summary=i.summary, agreements=i.agreements,
-        todos=[todo_out(t) for t in i.todos], recorded_by=i.recorded_by,
+        name=i.resource_name,
+        customer=f"customers/{i.customer_id}",
+        occur_time=convert.timestamp(i.occurred_at),
+        channel=CHANNEL.out(i.channel),
+        our_participants=i.our_participants,
+        customer_participants=[
+            p if who.sees_pii else mask_name(p) for p in i.customer_participants
+        ],
+        topic=i.topic,
+        summary=i.summary,
+        agreements=i.agreements,
+        todos=[todo_out(t) for t in i.todos],
+        recorded_by=i.recorded_by,
         create_time=convert.timestamp(i.created_at),
     )
 
 
 def ticket_out(t: model.Ticket) -> pb.Ticket:
     return pb.Ticket(
-        name=t.resource_name, customer=f"customers/{t.customer_id}", type=t.type,
-        priority=PRIORITY.out(t.priority), title=t.title, description=t.description,
-        state=TICKET_STATE.out(t.state), assignee=t.assignee, attachments=t.attachments,
-        notes=[pb.TicketNote(author=n["author"], text=n["text"],
-                             create_time=convert.timestamp(datetime.fromisoformat(n["create_time"])))
-               for n in t.notes],
-        resolution=t.resolution, feedback=t.feedback,
+        name=t.resource_name,
+        customer=f"customers/{t.customer_id}",
+        type=t.type,
+        priority=PRIORITY.out(t.priority),
+        title=t.title,
+        description=t.description,
+        state=TICKET_STATE.out(t.state),
+        assignee=t.assignee,
+        attachments=t.attachments,
+        notes=[
+            pb.TicketNote(
+                author=n["author"],
+                text=n["text"],
+                create_time=convert.timestamp(datetime.fromisoformat(n["create_time"])),
+            )
+            for n in t.notes
+        ],
+        resolution=t.resolution,
+        feedback=t.feedback,
         response_deadline=convert.timestamp(t.response_deadline),
-        first_response_time=convert.timestamp(t.first_response_at), reporter=t.reporter,
-        create_time=convert.timestamp(t.created_at), update_time=convert.timestamp(t.updated_at),
+        first_response_time=convert.timestamp(t.first_response_at),
+        reporter=t.reporter,
+        create_time=convert.timestamp(t.created_at),
+        update_time=convert.timestamp(t.updated_at),
         etag=str(t.version),
     )
 
 
 def survey_out(s: model.Survey) -> pb.Survey:
     return pb.Survey(
-        name=s.resource_name, customer=f"customers/{s.customer_id}",
+        name=s.resource_name,
+        customer=f"customers/{s.customer_id}",
         ticket=f"tickets/{s.ticket_id}" if s.ticket_id else "",
-        product_quality=s.scores["product_quality"], service_response=s.scores["service_response"],
+        product_quality=s.scores["product_quality"],
+        service_response=s.scores["service_response"],
         cooperation_experience=s.scores["cooperation_experience"],
-        value_for_money=s.scores["value_for_money"], comment=s.comment,
-        average_score=float(s.average_score), band=BAND.out(s.band),
-        response_deadline=convert.timestamp(s.response_deadline), solution=s.solution,
-        responder=s.responder, response_time=convert.timestamp(s.responded_at),
+        value_for_money=s.scores["value_for_money"],
+        comment=s.comment,
+        average_score=float(s.average_score),
+        band=BAND.out(s.band),
+        response_deadline=convert.timestamp(s.response_deadline),
+        solution=s.solution,
+        responder=s.responder,
+        response_time=convert.timestamp(s.responded_at),
         create_time=convert.timestamp(s.created_at),
     )
 
 
 def follow_up_out(f: model.FollowUp) -> pb.FollowUp:
     return pb.FollowUp(
-        name=f.resource_name, customer=f"customers/{f.customer_id}",
-        kind=FOLLOW_UP_KIND.out(f.kind), due_date=convert.to_date(f.due_date),
-        state=FOLLOW_UP_STATE.out(f.state), owner=f.owner,
+        name=f.resource_name,
+        customer=f"customers/{f.customer_id}",
+        kind=FOLLOW_UP_KIND.out(f.kind),
+        due_date=convert.to_date(f.due_date),
+        state=FOLLOW_UP_STATE.out(f.state),
+        owner=f.owner,
         interaction=f"interactions/{f.interaction_id}" if f.interaction_id else "",
         complete_time=convert.timestamp(f.completed_at),
     )

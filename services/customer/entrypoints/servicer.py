@@ -35,49 +35,89 @@ SERVICE = "callops.customer.v1.CustomerService"
 
 # Who may call what (rights from services.common.rights); a method missing here is refused.
 RIGHTS = {
-    "CreateCustomer": "customers.write", "GetCustomer": "customers.read",
-    "UpdateCustomer": "customers.write", "ListCustomers": "customers.read",
-    "DeleteCustomer": "customers.delete", "MergeCustomers": "customers.merge",
-    "LookupByPhone": "customers.read", "ReportCustomerFigures": "customers.figures",
-    "CreateContact": "customers.write", "UpdateContact": "customers.write",
-    "DeleteContact": "customers.write", "ChangeKeyDecisionMaker": "customers.write",
-    "CreateInteraction": "interactions.write", "ListInteractions": "customers.read",
-    "ListTodos": "customers.read", "CompleteTodo": "interactions.write",
-    "CreateTicket": "tickets.write", "GetTicket": "customers.read",
-    "ListTickets": "customers.read", "AssignTicket": "tickets.write",
-    "StartTicket": "tickets.write", "ResolveTicket": "tickets.write",
-    "CloseTicket": "tickets.write", "AddTicketNote": "tickets.write",
-    "SubmitSurvey": "surveys.write", "ListSurveys": "customers.read",
-    "RespondToSurvey": "surveys.respond", "ListFollowUps": "customers.read",
+    "CreateCustomer": "customers.write",
+    "GetCustomer": "customers.read",
+    "UpdateCustomer": "customers.write",
+    "ListCustomers": "customers.read",
+    "DeleteCustomer": "customers.delete",
+    "MergeCustomers": "customers.merge",
+    "LookupByPhone": "customers.read",
+    "ReportCustomerFigures": "customers.figures",
+    "CreateContact": "customers.write",
+    "UpdateContact": "customers.write",
+    "DeleteContact": "customers.write",
+    "ChangeKeyDecisionMaker": "customers.write",
+    "CreateInteraction": "interactions.write",
+    "ListInteractions": "customers.read",
+    "ListTodos": "customers.read",
+    "CompleteTodo": "interactions.write",
+    "CreateTicket": "tickets.write",
+    "GetTicket": "customers.read",
+    "ListTickets": "customers.read",
+    "AssignTicket": "tickets.write",
+    "StartTicket": "tickets.write",
+    "ResolveTicket": "tickets.write",
+    "CloseTicket": "tickets.write",
+    "AddTicketNote": "tickets.write",
+    "SubmitSurvey": "surveys.write",
+    "ListSurveys": "customers.read",
+    "RespondToSurvey": "surveys.respond",
+    "ListFollowUps": "customers.read",
     "CompleteFollowUp": "interactions.write",
 }
 POLICY = {f"/{SERVICE}/{method}": right for method, right in RIGHTS.items()}
 
 _TEXT = FilterField()
 CUSTOMER_FILTER = {
-    "owner": _TEXT, "industry": _TEXT, "province": _TEXT, "city": _TEXT, "tag": _TEXT,
-    "department": _TEXT, "full_name": FilterField(prefix=True),
+    "owner": _TEXT,
+    "industry": _TEXT,
+    "province": _TEXT,
+    "city": _TEXT,
+    "tag": _TEXT,
+    "department": _TEXT,
+    "full_name": FilterField(prefix=True),
     "grade": FilterField(cv.GRADE.filter_values()),
     "credit_rating": FilterField(cv.CREDIT_RATING.filter_values()),
     "lifecycle_stage": FilterField(cv.LIFECYCLE_STAGE.filter_values()),
     "lead_stage": FilterField(cv.LEAD_STAGE.filter_values()),
     "kind": FilterField(cv.KIND.filter_values()),
 }
-CUSTOMER_ENUM_TERMS: dict[str, EnumMap[Any]] = {"grade": cv.GRADE, "credit_rating": cv.CREDIT_RATING,
-                       "lifecycle_stage": cv.LIFECYCLE_STAGE, "lead_stage": cv.LEAD_STAGE,
-                       "kind": cv.KIND}
-CUSTOMER_ORDER = {"create_time": "created_at", "update_time": "updated_at",
-                  "full_name": "full_name", "code": "code"}
-TODO_FILTER = {"owner": _TEXT, "customer": _TEXT,
-               "state": FilterField(cv.TODO_STATE.filter_values())}
-TICKET_FILTER = {"customer": _TEXT, "assignee": _TEXT, "type": _TEXT,
-                 "state": FilterField(cv.TICKET_STATE.filter_values()),
-                 "priority": FilterField(cv.PRIORITY.filter_values())}
-SURVEY_FILTER = {"customer": _TEXT, "band": FilterField(cv.BAND.filter_values()),
-                 "responded": FilterField(frozenset({"true", "false"}))}
-FOLLOW_UP_FILTER = {"owner": _TEXT, "customer": _TEXT,
-                    "state": FilterField(cv.FOLLOW_UP_STATE.filter_values()),
-                    "kind": FilterField(cv.FOLLOW_UP_KIND.filter_values())}
+CUSTOMER_ENUM_TERMS: dict[str, EnumMap[Any]] = {
+    "grade": cv.GRADE,
+    "credit_rating": cv.CREDIT_RATING,
+    "lifecycle_stage": cv.LIFECYCLE_STAGE,
+    "lead_stage": cv.LEAD_STAGE,
+    "kind": cv.KIND,
+}
+CUSTOMER_ORDER = {
+    "create_time": "created_at",
+    "update_time": "updated_at",
+    "full_name": "full_name",
+    "code": "code",
+}
+TODO_FILTER = {
+    "owner": _TEXT,
+    "customer": _TEXT,
+    "state": FilterField(cv.TODO_STATE.filter_values()),
+}
+TICKET_FILTER = {
+    "customer": _TEXT,
+    "assignee": _TEXT,
+    "type": _TEXT,
+    "state": FilterField(cv.TICKET_STATE.filter_values()),
+    "priority": FilterField(cv.PRIORITY.filter_values()),
+}
+SURVEY_FILTER = {
+    "customer": _TEXT,
+    "band": FilterField(cv.BAND.filter_values()),
+    "responded": FilterField(frozenset({"true", "false"})),
+}
+FOLLOW_UP_FILTER = {
+    "owner": _TEXT,
+    "customer": _TEXT,
+    "state": FilterField(cv.FOLLOW_UP_STATE.filter_values()),
+    "kind": FilterField(cv.FOLLOW_UP_KIND.filter_values()),
+}
 
 
 def _principal() -> Principal:
@@ -93,8 +133,9 @@ def _customer_ref(terms: dict[str, Any]) -> None:
 
 
 class CustomerServicer(customer_pb2_grpc.CustomerServiceServicer):
-    def __init__(self, uow_factory: Callable[[], CustomerUnitOfWork], deps: Deps,
-                 page_tokens: PageTokens) -> None:
+    def __init__(
+        self, uow_factory: Callable[[], CustomerUnitOfWork], deps: Deps, page_tokens: PageTokens
+    ) -> None:
         self._uow = uow_factory
         self._deps = deps
         self._tokens = page_tokens
@@ -104,8 +145,9 @@ class CustomerServicer(customer_pb2_grpc.CustomerServiceServicer):
         return await asyncio.to_thread(partial(fn, self._uow(), *args, **kwargs))
 
     def _customer(self, c: model.Customer, with_contacts: bool = True) -> pb.Customer:
-        return cv.customer_out(c, _principal(), self._deps.today(), self._deps.thresholds,
-                               with_contacts)
+        return cv.customer_out(
+            c, _principal(), self._deps.today(), self._deps.thresholds, with_contacts
+        )
 
     def _page(self, request: Any, query: str) -> tuple[dict[str, Any] | None, int]:
         return self._tokens.decode(request.page_token, query), page_size(request.page_size)
@@ -123,8 +165,13 @@ class CustomerServicer(customer_pb2_grpc.CustomerServiceServicer):
         values = cv.customer_values(request.customer, None, "customer")
         contacts = [cv.contact_values(c, f"contacts[{i}]") for i, c in enumerate(request.contacts)]
         customer = await self._run(
-            customers.create_customer, self._deps, _principal(), values, contacts,
-            request.request_id, request.allow_duplicate,
+            customers.create_customer,
+            self._deps,
+            _principal(),
+            values,
+            contacts,
+            request.request_id,
+            request.allow_duplicate,
         )
         return self._customer(customer)
 
@@ -136,16 +183,27 @@ class CustomerServicer(customer_pb2_grpc.CustomerServiceServicer):
         cid = convert.parse_name(request.customer.name, "customers", "customer.name")
         mask = cv.mask_paths(request.update_mask)
         values = cv.customer_values(request.customer, mask, "customer")
-        customer = await self._run(customers.update_customer, self._deps, _principal(), cid,
-                                   values, mask, request.customer.etag)
+        customer = await self._run(
+            customers.update_customer,
+            self._deps,
+            _principal(),
+            cid,
+            values,
+            mask,
+            request.customer.etag,
+        )
         return self._customer(customer)
 
-    async def ListCustomers(self, request: pb.ListCustomersRequest, context: Any) -> pb.ListCustomersResponse:
+    async def ListCustomers(
+        self, request: pb.ListCustomersRequest, context: Any
+    ) -> pb.ListCustomersResponse:
         terms: dict[str, Any] = parse_filter(request.filter, CUSTOMER_FILTER)
         for key, enum_map in CUSTOMER_ENUM_TERMS.items():
             if key in terms:
                 terms[key] = enum_map.from_filter(terms[key])
-        order, descending = parse_order_by(request.order_by, set(CUSTOMER_ORDER), "create_time desc")
+        order, descending = parse_order_by(
+            request.order_by, set(CUSTOMER_ORDER), "create_time desc"
+        )
         column = CUSTOMER_ORDER[order]
         query = f"{request.filter}|{column}|{descending}"
         after, limit = self._page(request, query)
@@ -155,7 +213,9 @@ class CustomerServicer(customer_pb2_grpc.CustomerServiceServicer):
             customers=[self._customer(c, with_contacts=False) for c in found], next_page_token=token
         )
 
-    async def DeleteCustomer(self, request: pb.DeleteCustomerRequest, context: Any) -> empty_pb2.Empty:
+    async def DeleteCustomer(
+        self, request: pb.DeleteCustomerRequest, context: Any
+    ) -> empty_pb2.Empty:
         cid = convert.parse_name(request.name, "customers", "name")
         await self._run(customers.delete_customer, self._deps, _principal(), cid, request.etag)
         return empty_pb2.Empty()
@@ -163,25 +223,35 @@ class CustomerServicer(customer_pb2_grpc.CustomerServiceServicer):
     async def MergeCustomers(self, request: pb.MergeCustomersRequest, context: Any) -> pb.Customer:
         target = convert.parse_name(request.target, "customers", "target")
         source = convert.parse_name(request.source, "customers", "source")
-        merged = await self._run(customers.merge_customers, self._deps, _principal(), target,
-                                 source, request.reason)
+        merged = await self._run(
+            customers.merge_customers, self._deps, _principal(), target, source, request.reason
+        )
         return self._customer(merged)
 
-    async def LookupByPhone(self, request: pb.LookupByPhoneRequest, context: Any) -> pb.LookupByPhoneResponse:
+    async def LookupByPhone(
+        self, request: pb.LookupByPhoneRequest, context: Any
+    ) -> pb.LookupByPhoneResponse:
         e164, matches = await self._run(customers.lookup_by_phone, request.phone_number)
         who = _principal()
         return pb.LookupByPhoneResponse(
             phone_number=e164 if who.sees_pii else mask_phone(e164),
-            matches=[pb.PhoneMatch(customer=self._customer(c, with_contacts=False),
-                                   contact=cv.contact_out(ct, who)) for c, ct in matches],
+            matches=[
+                pb.PhoneMatch(
+                    customer=self._customer(c, with_contacts=False), contact=cv.contact_out(ct, who)
+                )
+                for c, ct in matches
+            ],
         )
 
-    async def ReportCustomerFigures(self, request: pb.ReportCustomerFiguresRequest, context: Any) -> pb.Customer:
+    async def ReportCustomerFigures(
+        self, request: pb.ReportCustomerFiguresRequest, context: Any
+    ) -> pb.Customer:
         cid = convert.parse_name(request.customer, "customers", "customer")
         amount = convert.from_money(request.annual_contract_amount, "annual_contract_amount")
         start = convert.from_date(request.cooperation_start_date, "cooperation_start_date")
-        customer = await self._run(customers.report_figures, self._deps, cid, amount,
-                                   request.longest_overdue_days, start)
+        customer = await self._run(
+            customers.report_figures, self._deps, cid, amount, request.longest_overdue_days, start
+        )
         return self._customer(customer)
 
     # --- contacts -----------------------------------------------------------------------------
@@ -189,58 +259,93 @@ class CustomerServicer(customer_pb2_grpc.CustomerServiceServicer):
     async def CreateContact(self, request: pb.CreateContactRequest, context: Any) -> pb.Contact:
         cid = convert.parse_name(request.contact.customer, "customers", "contact.customer")
         values = cv.contact_values(request.contact, "contact")
-        contact = await self._run(customers.create_contact, self._deps, _principal(), cid, values,
-                                  request.request_id)
+        contact = await self._run(
+            customers.create_contact, self._deps, _principal(), cid, values, request.request_id
+        )
         return cv.contact_out(contact, _principal())
 
     async def UpdateContact(self, request: pb.UpdateContactRequest, context: Any) -> pb.Contact:
         ctid = convert.parse_name(request.contact.name, "contacts", "contact.name")
         mask = cv.mask_paths(request.update_mask)
-        values = cv.contact_values(request.contact, "contact")
-        contact = await self._run(customers.update_contact, self._deps, ctid, values, mask,
-                                  request.contact.etag)
+        values = cv.contact_values(request.contact, "contact", mask)
+        contact = await self._run(
+            customers.update_contact,
+            self._deps,
+            _principal(),
+            ctid,
+            values,
+            mask,
+            request.contact.etag,
+        )
         return cv.contact_out(contact, _principal())
 
-    async def DeleteContact(self, request: pb.DeleteContactRequest, context: Any) -> empty_pb2.Empty:
+    async def DeleteContact(
+        self, request: pb.DeleteContactRequest, context: Any
+    ) -> empty_pb2.Empty:
         ctid = convert.parse_name(request.name, "contacts", "name")
-        await self._run(customers.delete_contact, ctid)
+        await self._run(customers.delete_contact, _principal(), ctid)
         return empty_pb2.Empty()
 
-    async def ChangeKeyDecisionMaker(self, request: pb.ChangeKeyDecisionMakerRequest, context: Any) -> pb.Customer:
+    async def ChangeKeyDecisionMaker(
+        self, request: pb.ChangeKeyDecisionMakerRequest, context: Any
+    ) -> pb.Customer:
         cid = convert.parse_name(request.customer, "customers", "customer")
         ctid = convert.parse_name(request.new_contact, "contacts", "new_contact")
         day = convert.from_date(request.change_date, "change_date")
-        customer = await self._run(customers.change_key_decision_maker, self._deps, _principal(),
-                                   cid, ctid, day, request.note)
+        customer = await self._run(
+            customers.change_key_decision_maker,
+            self._deps,
+            _principal(),
+            cid,
+            ctid,
+            day,
+            request.note,
+        )
         return self._customer(customer)
 
     # --- interactions and to-dos ----------------------------------------------------------------
 
-    async def CreateInteraction(self, request: pb.CreateInteractionRequest, context: Any) -> pb.Interaction:
+    async def CreateInteraction(
+        self, request: pb.CreateInteractionRequest, context: Any
+    ) -> pb.Interaction:
         i = request.interaction
         cid = convert.parse_name(i.customer, "customers", "interaction.customer")
         todos = [
-            {"description": t.description, "owner": t.owner,
-             "due_date": convert.from_date(t.due_date, f"interaction.todos[{n}].due_date")}
+            {
+                "description": t.description,
+                "owner": t.owner,
+                "due_date": convert.from_date(t.due_date, f"interaction.todos[{n}].due_date"),
+            }
             for n, t in enumerate(i.todos)
         ]
         interaction = await self._run(
-            activities.record_interaction, self._deps, _principal(), cid,
-            convert.from_timestamp(i.occur_time, i.HasField("occur_time"),
-                                   "interaction.occur_time"),
-            cv.CHANNEL.into(i.channel, "interaction.channel"), i.topic, i.summary,
-            list(i.our_participants), list(i.customer_participants), list(i.agreements), todos,
+            activities.record_interaction,
+            self._deps,
+            _principal(),
+            cid,
+            convert.from_timestamp(
+                i.occur_time, i.HasField("occur_time"), "interaction.occur_time"
+            ),
+            cv.CHANNEL.into(i.channel, "interaction.channel"),
+            i.topic,
+            i.summary,
+            list(i.our_participants),
+            list(i.customer_participants),
+            list(i.agreements),
+            todos,
             request.request_id,
         )
-        return cv.interaction_out(interaction)
+        return cv.interaction_out(interaction, _principal())
 
-    async def ListInteractions(self, request: pb.ListInteractionsRequest, context: Any) -> pb.ListInteractionsResponse:
+    async def ListInteractions(
+        self, request: pb.ListInteractionsRequest, context: Any
+    ) -> pb.ListInteractionsResponse:
         cid = convert.parse_name(request.customer, "customers", "customer")
         after, limit = self._page(request, cid)
         found = await self._run(activities.list_interactions, cid, after, limit)
         token = self._next(found, limit, lambda i: keyset_position(i.occurred_at, i.id), cid)
         return pb.ListInteractionsResponse(
-            interactions=[cv.interaction_out(i) for i in found], next_page_token=token
+            interactions=[cv.interaction_out(i, _principal()) for i in found], next_page_token=token
         )
 
     async def ListTodos(self, request: pb.ListTodosRequest, context: Any) -> pb.ListTodosResponse:
@@ -250,7 +355,9 @@ class CustomerServicer(customer_pb2_grpc.CustomerServiceServicer):
             terms["state"] = cv.TODO_STATE.from_filter(terms["state"])
         after, limit = self._page(request, request.filter)
         found = await self._run(activities.list_todos, terms, after, limit)
-        token = self._next(found, limit, lambda t: keyset_position(t.due_date, t.id), request.filter)
+        token = self._next(
+            found, limit, lambda t: keyset_position(t.due_date, t.id), request.filter
+        )
         return pb.ListTodosResponse(todos=[cv.todo_out(t) for t in found], next_page_token=token)
 
     async def CompleteTodo(self, request: pb.CompleteTodoRequest, context: Any) -> pb.Todo:
@@ -263,9 +370,16 @@ class CustomerServicer(customer_pb2_grpc.CustomerServiceServicer):
         t = request.ticket
         cid = convert.parse_name(t.customer, "customers", "ticket.customer")
         ticket = await self._run(
-            activities.open_ticket, self._deps, _principal(), cid, t.type,
-            cv.PRIORITY.into(t.priority, "ticket.priority"), t.title, t.description,
-            list(t.attachments), request.request_id,
+            activities.open_ticket,
+            self._deps,
+            _principal(),
+            cid,
+            t.type,
+            cv.PRIORITY.into(t.priority, "ticket.priority"),
+            t.title,
+            t.description,
+            list(t.attachments),
+            request.request_id,
         )
         return cv.ticket_out(ticket)
 
@@ -273,7 +387,9 @@ class CustomerServicer(customer_pb2_grpc.CustomerServiceServicer):
         tid = convert.parse_name(request.name, "tickets", "name")
         return cv.ticket_out(await self._run(activities.get_ticket, tid))
 
-    async def ListTickets(self, request: pb.ListTicketsRequest, context: Any) -> pb.ListTicketsResponse:
+    async def ListTickets(
+        self, request: pb.ListTicketsRequest, context: Any
+    ) -> pb.ListTicketsResponse:
         terms: dict[str, Any] = parse_filter(request.filter, TICKET_FILTER)
         _customer_ref(terms)
         if "state" in terms:
@@ -282,13 +398,18 @@ class CustomerServicer(customer_pb2_grpc.CustomerServiceServicer):
             terms["priority"] = cv.PRIORITY.from_filter(terms["priority"])
         after, limit = self._page(request, request.filter)
         found = await self._run(activities.list_tickets, terms, after, limit)
-        token = self._next(found, limit, lambda t: keyset_position(t.created_at, t.id), request.filter)
-        return pb.ListTicketsResponse(tickets=[cv.ticket_out(t) for t in found], next_page_token=token)
+        token = self._next(
+            found, limit, lambda t: keyset_position(t.created_at, t.id), request.filter
+        )
+        return pb.ListTicketsResponse(
+            tickets=[cv.ticket_out(t) for t in found], next_page_token=token
+        )
 
     async def _move(self, name: str, etag: str, action: str, text: str = "") -> pb.Ticket:
         tid = convert.parse_name(name, "tickets", "name")
-        ticket = await self._run(activities.move_ticket, self._deps, _principal(), tid, etag,
-                                 action, text)
+        ticket = await self._run(
+            activities.move_ticket, self._deps, _principal(), tid, etag, action, text
+        )
         return cv.ticket_out(ticket)
 
     async def AssignTicket(self, request: pb.AssignTicketRequest, context: Any) -> pb.Ticket:
@@ -313,11 +434,21 @@ class CustomerServicer(customer_pb2_grpc.CustomerServiceServicer):
         cid = convert.parse_name(s.customer, "customers", "survey.customer")
         tid = convert.parse_optional_name(s.ticket, "tickets", "survey.ticket")
         scores = {d: getattr(s, d) for d in model.SURVEY_DIMENSIONS}
-        survey = await self._run(activities.submit_survey, self._deps, _principal(), cid, scores,
-                                 tid, s.comment, request.request_id)
+        survey = await self._run(
+            activities.submit_survey,
+            self._deps,
+            _principal(),
+            cid,
+            scores,
+            tid,
+            s.comment,
+            request.request_id,
+        )
         return cv.survey_out(survey)
 
-    async def ListSurveys(self, request: pb.ListSurveysRequest, context: Any) -> pb.ListSurveysResponse:
+    async def ListSurveys(
+        self, request: pb.ListSurveysRequest, context: Any
+    ) -> pb.ListSurveysResponse:
         terms: dict[str, Any] = parse_filter(request.filter, SURVEY_FILTER)
         _customer_ref(terms)
         if "band" in terms:
@@ -326,16 +457,23 @@ class CustomerServicer(customer_pb2_grpc.CustomerServiceServicer):
             terms["responded"] = terms["responded"] == "true"
         after, limit = self._page(request, request.filter)
         found = await self._run(activities.list_surveys, terms, after, limit)
-        token = self._next(found, limit, lambda s: keyset_position(s.created_at, s.id), request.filter)
-        return pb.ListSurveysResponse(surveys=[cv.survey_out(s) for s in found], next_page_token=token)
+        token = self._next(
+            found, limit, lambda s: keyset_position(s.created_at, s.id), request.filter
+        )
+        return pb.ListSurveysResponse(
+            surveys=[cv.survey_out(s) for s in found], next_page_token=token
+        )
 
     async def RespondToSurvey(self, request: pb.RespondToSurveyRequest, context: Any) -> pb.Survey:
         sid = convert.parse_name(request.name, "surveys", "name")
-        survey = await self._run(activities.respond_to_survey, self._deps, _principal(), sid,
-                                 request.solution)
+        survey = await self._run(
+            activities.respond_to_survey, self._deps, _principal(), sid, request.solution
+        )
         return cv.survey_out(survey)
 
-    async def ListFollowUps(self, request: pb.ListFollowUpsRequest, context: Any) -> pb.ListFollowUpsResponse:
+    async def ListFollowUps(
+        self, request: pb.ListFollowUpsRequest, context: Any
+    ) -> pb.ListFollowUpsResponse:
         terms: dict[str, Any] = parse_filter(request.filter, FOLLOW_UP_FILTER)
         _customer_ref(terms)
         if "state" in terms:
@@ -344,14 +482,21 @@ class CustomerServicer(customer_pb2_grpc.CustomerServiceServicer):
             terms["kind"] = cv.FOLLOW_UP_KIND.from_filter(terms["kind"])
         after, limit = self._page(request, request.filter)
         found = await self._run(activities.list_follow_ups, terms, after, limit)
-        token = self._next(found, limit, lambda f: keyset_position(f.due_date, f.id), request.filter)
-        return pb.ListFollowUpsResponse(follow_ups=[cv.follow_up_out(f) for f in found],
-                                        next_page_token=token)
+        token = self._next(
+            found, limit, lambda f: keyset_position(f.due_date, f.id), request.filter
+        )
+        return pb.ListFollowUpsResponse(
+            follow_ups=[cv.follow_up_out(f) for f in found], next_page_token=token
+        )
 
-    async def CompleteFollowUp(self, request: pb.CompleteFollowUpRequest, context: Any) -> pb.FollowUp:
+    async def CompleteFollowUp(
+        self, request: pb.CompleteFollowUpRequest, context: Any
+    ) -> pb.FollowUp:
         fid = convert.parse_name(request.name, "followUps", "name")
         iid = convert.parse_optional_name(request.interaction, "interactions", "interaction")
-        return cv.follow_up_out(await self._run(activities.complete_follow_up, self._deps, fid, iid))
+        return cv.follow_up_out(
+            await self._run(activities.complete_follow_up, self._deps, fid, iid)
+        )
 
 
 def add_to_server(servicer: CustomerServicer, server: grpc.aio.Server) -> None:

@@ -22,7 +22,8 @@ def handle_event(app: CustomerApp, event_id: str, topic: str, payload: dict[str,
     if topic == "contract.CustomerFiguresChanged":
         start = payload.get("cooperation_start_date")
         customers.report_figures(
-            app.uow(), app.deps,
+            app.uow(),
+            app.deps,
             payload["customer"].removeprefix("customers/"),
             Decimal(payload["annual_contract_amount"]),
             int(payload["longest_overdue_days"]),

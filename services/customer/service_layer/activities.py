@@ -15,10 +15,19 @@ from services.customer.service_layer.customers import Deps
 
 
 def record_interaction(
-    uow: CustomerUnitOfWork, deps: Deps, actor: Principal, customer_id: str,
-    occurred_at: datetime | None, channel: model.Channel, topic: str, summary: str,
-    our_participants: list[str], customer_participants: list[str], agreements: list[str],
-    todos: list[dict[str, Any]], request_id: str = "",
+    uow: CustomerUnitOfWork,
+    deps: Deps,
+    actor: Principal,
+    customer_id: str,
+    occurred_at: datetime | None,
+    channel: model.Channel,
+    topic: str,
+    summary: str,
+    our_participants: list[str],
+    customer_participants: list[str],
+    agreements: list[str],
+    todos: list[dict[str, Any]],
+    request_id: str = "",
 ) -> model.Interaction:
     v = Violations()
     p = "interaction"
@@ -29,9 +38,20 @@ def record_interaction(
     summary = model.check_text(v, f"{p}.summary", summary)
     for i, user in enumerate(our_participants):
         model.check_user(v, f"{p}.our_participants[{i}]", user)
+    customer_participants = model.check_texts(
+        v, f"{p}.customer_participants", customer_participants, most=20, limit=100
+    )
+    agreements = model.check_texts(v, f"{p}.agreements", agreements, most=20, limit=500)
+    if len(todos) > 20:
+        v.add(f"{p}.todos", "at most 20 entries")
     for i, todo in enumerate(todos):
-        model.check_text(v, f"{p}.todos[{i}].description", todo["description"], required=True,
-                         limit=model.LIMITS["todo_description"])  # a VARCHAR(500) column
+        model.check_text(
+            v,
+            f"{p}.todos[{i}].description",
+            todo["description"],
+            required=True,
+            limit=model.LIMITS["todo_description"],
+        )  # a VARCHAR(500) column
         model.check_user(v, f"{p}.todos[{i}].owner", todo["owner"])
         if todo["due_date"] is None:
             v.add(f"{p}.todos[{i}].due_date", "is required")
@@ -45,21 +65,35 @@ def record_interaction(
             return uow.interactions.get(earlier.split("/", 1)[1])
         customer = uow.customers.get(customer_id)
         interaction = model.Interaction(
-            id=model.new_id(), customer_id=customer.id, occurred_at=occurred_at, channel=channel,
-            topic=topic, summary=summary, our_participants=our_participants,
-            customer_participants=[s.strip() for s in customer_participants if s.strip()],
-            agreements=[s.strip() for s in agreements if s.strip()],
-            recorded_by=actor.user_name, created_at=now,
+            id=model.new_id(),
+            customer_id=customer.id,
+            occurred_at=occurred_at,
+            channel=channel,
+            topic=topic,
+            summary=summary,
+            our_participants=our_participants,
+            customer_participants=customer_participants,
+            agreements=agreements,
+            recorded_by=actor.user_name,
+            created_at=now,
         )
         interaction.todos = [
-            model.Todo(id=model.new_id(), interaction_id=interaction.id, customer_id=customer.id,
-                       description=t["description"].strip(), owner=t["owner"],
-                       due_date=t["due_date"])
+            model.Todo(
+                id=model.new_id(),
+                interaction_id=interaction.id,
+                customer_id=customer.id,
+                description=t["description"].strip(),
+                owner=t["owner"],
+                due_date=t["due_date"],
+            )
             for t in todos
         ]
         uow.interactions.add(interaction)
-        uow.emit(events.InteractionRecorded(customer.resource_name, interaction.resource_name,
-                                            channel.name))
+        uow.emit(
+            events.InteractionRecorded(
+                customer.resource_name, interaction.resource_name, channel.name
+            )
+        )
         if request_id:
             uow.remember_created(key, interaction.resource_name)
         uow.commit()
@@ -81,7 +115,9 @@ def list_todos(
         return uow.todos.list(terms, after, limit)
 
 
-def complete_todo(uow: CustomerUnitOfWork, deps: Deps, interaction_id: str, todo_id: str) -> model.Todo:
+def complete_todo(
+    uow: CustomerUnitOfWork, deps: Deps, interaction_id: str, todo_id: str
+) -> model.Todo:
     with uow:
         todo = uow.todos.get(todo_id)
         if todo.interaction_id != interaction_id:
@@ -93,8 +129,15 @@ def complete_todo(uow: CustomerUnitOfWork, deps: Deps, interaction_id: str, todo
 
 
 def open_ticket(
-    uow: CustomerUnitOfWork, deps: Deps, actor: Principal, customer_id: str, type_: str,
-    priority: TicketPriority, title: str, description: str, attachments: list[str],
+    uow: CustomerUnitOfWork,
+    deps: Deps,
+    actor: Principal,
+    customer_id: str,
+    type_: str,
+    priority: TicketPriority,
+    title: str,
+    description: str,
+    attachments: list[str],
     request_id: str = "",
 ) -> model.Ticket:
     v = Violations()
@@ -103,8 +146,7 @@ def open_ticket(
     model.check_enum(v, "ticket.priority", priority)
     title = model.check_text(v, "ticket.title", title, required=True)
     description = model.check_text(v, "ticket.description", description)
-    if len(attachments) > 20:
-        v.add("ticket.attachments", "at most 20 attachments")
+    attachments = model.check_texts(v, "ticket.attachments", attachments, most=20, limit=500)
     model.check_request_id(v, request_id)
     v.raise_if_any()
     with uow:
@@ -113,8 +155,16 @@ def open_ticket(
             return uow.tickets.get(earlier.split("/", 1)[1])
         customer = uow.customers.get(customer_id)
         ticket = model.Ticket.open(
-            customer.id, type_, priority, title, description, attachments, actor.user_name,
-            deps.clock(), deps.thresholds, deps.timezone,
+            customer.id,
+            type_,
+            priority,
+            title,
+            description,
+            attachments,
+            actor.user_name,
+            deps.clock(),
+            deps.thresholds,
+            deps.timezone,
         )
         uow.tickets.add(ticket)
         if request_id:
@@ -136,7 +186,12 @@ def list_tickets(
 
 
 def move_ticket(
-    uow: CustomerUnitOfWork, deps: Deps, actor: Principal, ticket_id: str, etag: str, action: str,
+    uow: CustomerUnitOfWork,
+    deps: Deps,
+    actor: Principal,
+    ticket_id: str,
+    etag: str,
+    action: str,
     text: str = "",
 ) -> model.Ticket:
     """assign / start / resolve / close / note: each checked by the ticket's own flow."""
@@ -169,8 +224,14 @@ def move_ticket(
 
 
 def submit_survey(
-    uow: CustomerUnitOfWork, deps: Deps, actor: Principal, customer_id: str,
-    scores: dict[str, int], ticket_id: str | None, comment: str, request_id: str = "",
+    uow: CustomerUnitOfWork,
+    deps: Deps,
+    actor: Principal,
+    customer_id: str,
+    scores: dict[str, int],
+    ticket_id: str | None,
+    comment: str,
+    request_id: str = "",
 ) -> model.Survey:
     v = Violations()
     for dimension in model.SURVEY_DIMENSIONS:
@@ -188,8 +249,9 @@ def submit_survey(
             ticket = uow.tickets.get(ticket_id)
             if ticket.customer_id != customer.id:
                 raise InvalidArgument.of("survey.ticket", "belongs to another customer")
-        survey = model.Survey.submit(customer.id, scores, ticket_id, comment, deps.clock(),
-                                     deps.thresholds)
+        survey = model.Survey.submit(
+            customer.id, scores, ticket_id, comment, deps.clock(), deps.thresholds
+        )
         uow.surveys.add(survey)
         if request_id:
             uow.remember_created(key, survey.resource_name)

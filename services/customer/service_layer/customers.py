@@ -47,8 +47,11 @@ def _may_manage(actor: Principal, owner: str) -> None:
     """Sales manage their own customers; supervisors and admins manage everyone's."""
     if owner == actor.user_name or actor.roles & {"supervisor", "admin"}:
         return
-    raise PermissionDenied(f"{owner}'s customers are not yours to change",
-                           reason="NOT_CUSTOMER_OWNER", metadata={"owner": owner})
+    raise PermissionDenied(
+        f"{owner}'s customers are not yours to change",
+        reason="NOT_CUSTOMER_OWNER",
+        metadata={"owner": owner},
+    )
 
 
 def _duplicate_error(existing: model.Customer, matched_on: str) -> AlreadyExists:
@@ -56,14 +59,22 @@ def _duplicate_error(existing: model.Customer, matched_on: str) -> AlreadyExists
         f"matches {existing.resource_name} ({existing.full_name}, owner {existing.owner}) "
         f"by {matched_on}; set allow_duplicate to create it anyway",
         reason="DUPLICATE_CUSTOMER",
-        metadata={"existing_customer": existing.resource_name, "owner": existing.owner,
-                  "matched_on": matched_on},
+        metadata={
+            "existing_customer": existing.resource_name,
+            "owner": existing.owner,
+            "matched_on": matched_on,
+        },
     )
 
 
 def create_customer(
-    uow: CustomerUnitOfWork, deps: Deps, actor: Principal, values: dict[str, Any],
-    contacts: list[dict[str, Any]], request_id: str = "", allow_duplicate: bool = False,
+    uow: CustomerUnitOfWork,
+    deps: Deps,
+    actor: Principal,
+    values: dict[str, Any],
+    contacts: list[dict[str, Any]],
+    request_id: str = "",
+    allow_duplicate: bool = False,
 ) -> model.Customer:
     v = Violations()
     values = dict(values)
@@ -73,8 +84,10 @@ def create_customer(
     code = values.pop("code", "").strip()
     if code and not CODE.match(code):
         v.add("customer.code", "letters, digits and '-' only, at most 40")
-    checked = [model.validate_contact_fields(v, f"contacts[{i}]", {"display_name": "", **c})
-               for i, c in enumerate(contacts)]
+    checked = [
+        model.validate_contact_fields(v, f"contacts[{i}]", {"display_name": "", **c})
+        for i, c in enumerate(contacts)
+    ]
     model.check_request_id(v, request_id)
     v.raise_if_any()
     now = deps.clock()
@@ -83,17 +96,26 @@ def create_customer(
         if request_id and (earlier := uow.created_before(key)):
             return uow.customers.get(earlier.split("/", 1)[1])
         phones = [p for c in checked for p in c.get("phone_numbers", [])]
-        match = uow.customers.find_duplicate(values.get("credit_code"), name_key(values["full_name"]), phones)
+        match = uow.customers.find_duplicate(
+            values.get("credit_code"), name_key(values["full_name"]), phones
+        )
         if match is not None and not allow_duplicate:
             raise _duplicate_error(*match)
         if code and uow.customers.code_taken(code):
-            raise AlreadyExists(f"customer code {code} is taken", reason="CODE_TAKEN",
-                                metadata={"field": "customer.code"})
+            raise AlreadyExists(
+                f"customer code {code} is taken",
+                reason="CODE_TAKEN",
+                metadata={"field": "customer.code"},
+            )
         if not code:
             code = uow.next_customer_code(deps.today().year)
         customer = model.Customer(
-            id=model.new_id(), code=code, name_key=name_key(values["full_name"]),
-            created_at=now, updated_at=now, **values,
+            id=model.new_id(),
+            code=code,
+            name_key=name_key(values["full_name"]),
+            created_at=now,
+            updated_at=now,
+            **values,
         )
         for c in checked:
             customer.contacts.append(_new_contact(customer.id, c, now))
@@ -113,8 +135,9 @@ def create_customer(
 
 def _new_contact(customer_id: str, values: dict[str, Any], now: datetime) -> model.Contact:
     numbers = values.pop("phone_numbers", [])
-    contact = model.Contact(id=model.new_id(), customer_id=customer_id, created_at=now,
-                            updated_at=now, **values)
+    contact = model.Contact(
+        id=model.new_id(), customer_id=customer_id, created_at=now, updated_at=now, **values
+    )
     contact.set_phone_numbers(numbers)
     return contact
 
@@ -125,8 +148,13 @@ def get_customer(uow: CustomerUnitOfWork, customer_id: str) -> model.Customer:
 
 
 def update_customer(
-    uow: CustomerUnitOfWork, deps: Deps, actor: Principal, customer_id: str,
-    values: dict[str, Any], mask: list[str], etag: str,
+    uow: CustomerUnitOfWork,
+    deps: Deps,
+    actor: Principal,
+    customer_id: str,
+    values: dict[str, Any],
+    mask: list[str],
+    etag: str,
 ) -> model.Customer:
     if not mask:
         raise InvalidArgument.of("update_mask", "name the fields to change")
@@ -138,14 +166,16 @@ def update_customer(
     v.raise_if_any()
     with uow:
         customer = uow.customers.get(customer_id)
-        customer.check_etag(etag)
         _may_manage(actor, customer.owner)
+        customer.check_etag(etag)
         if "owner" in changes and changes["owner"] != customer.owner:
             _may_manage(actor, "")  # handing a customer to someone else is a supervisor's call
         if "credit_code" in changes or "full_name" in changes:
             match = uow.customers.find_duplicate(
                 changes.get("credit_code", customer.credit_code),
-                name_key(changes.get("full_name", customer.full_name)), [], exclude_id=customer.id,
+                name_key(changes.get("full_name", customer.full_name)),
+                [],
+                exclude_id=customer.id,
             )
             if match is not None and match[0].resource_name not in customer.possible_duplicates:
                 raise _duplicate_error(*match)
@@ -155,8 +185,12 @@ def update_customer(
 
 
 def list_customers(
-    uow: CustomerUnitOfWork, terms: dict[str, Any], order: str, descending: bool,
-    after: dict[str, Any] | None, limit: int,
+    uow: CustomerUnitOfWork,
+    terms: dict[str, Any],
+    order: str,
+    descending: bool,
+    after: dict[str, Any] | None,
+    limit: int,
 ) -> list[model.Customer]:
     with uow:
         return uow.customers.list(terms, order, descending, after, limit)
@@ -174,13 +208,18 @@ def delete_customer(
 
 
 def merge_customers(
-    uow: CustomerUnitOfWork, deps: Deps, actor: Principal, target_id: str, source_id: str,
+    uow: CustomerUnitOfWork,
+    deps: Deps,
+    actor: Principal,
+    target_id: str,
+    source_id: str,
     reason: str,
 ) -> model.Customer:
     if target_id == source_id:
         raise InvalidArgument.of("source", "a customer cannot be merged into itself")
-    if not reason.strip():
-        raise InvalidArgument.of("reason", "is required: it is kept in the audit trail")
+    v = Violations()
+    reason = model.check_text(v, "reason", reason, required=True, limit=500)
+    v.raise_if_any()
     now = deps.clock()
     with uow:
         target = uow.customers.get(target_id, for_update=True)
@@ -197,15 +236,23 @@ def merge_customers(
         source.deleted_at = now
         source.merged_into = target.id
         source.updated_at = now
-        target.possible_duplicates = [d for d in target.possible_duplicates
-                                      if d != source.resource_name]
+        target.possible_duplicates = [
+            d for d in target.possible_duplicates if d != source.resource_name
+        ]
         target.tags = target.tags + [t for t in source.tags if t not in target.tags]
-        target.decision_maker_changes = target.decision_maker_changes + source.decision_maker_changes
+        target.decision_maker_changes = (
+            target.decision_maker_changes + source.decision_maker_changes
+        )
         target.updated_at = now
         detail = {"source": source.resource_name, "reason": reason, "moved": moved}
         uow.customers.audit(target.id, "merged", actor.user_name, now, detail)
-        uow.customers.audit(source.id, "merged_into", actor.user_name, now,
-                            {"target": target.resource_name, "reason": reason})
+        uow.customers.audit(
+            source.id,
+            "merged_into",
+            actor.user_name,
+            now,
+            {"target": target.resource_name, "reason": reason},
+        )
         target.events.append(
             events.CustomerMerged(target.resource_name, source.resource_name, actor.user_name)
         )
@@ -225,8 +272,13 @@ def lookup_by_phone(
 
 
 def report_figures(
-    uow: CustomerUnitOfWork, deps: Deps, customer_id: str, amount: Decimal, overdue_days: int,
-    cooperation_start: date | None, event_id: str = "",
+    uow: CustomerUnitOfWork,
+    deps: Deps,
+    customer_id: str,
+    amount: Decimal,
+    overdue_days: int,
+    cooperation_start: date | None,
+    event_id: str = "",
 ) -> model.Customer:
     """Sets grade and credit rating from the contract service's figures; `event_id` makes a
     redelivered event a no-op."""
@@ -245,7 +297,9 @@ def report_figures(
         if event_id and not uow.claim_event(event_id, "report_figures"):
             return customer
         before = customer.grade
-        customer.apply_figures(amount, overdue_days, cooperation_start, deps.thresholds, deps.clock())
+        customer.apply_figures(
+            amount, overdue_days, cooperation_start, deps.thresholds, deps.clock()
+        )
         if customer.grade is not before:
             for follow_up in model.replan_follow_ups(
                 customer, uow.follow_ups.open_for(customer.id), deps.today()
@@ -256,8 +310,12 @@ def report_figures(
 
 
 def create_contact(
-    uow: CustomerUnitOfWork, deps: Deps, actor: Principal, customer_id: str,
-    values: dict[str, Any], request_id: str = "",
+    uow: CustomerUnitOfWork,
+    deps: Deps,
+    actor: Principal,
+    customer_id: str,
+    values: dict[str, Any],
+    request_id: str = "",
 ) -> model.Contact:
     v = Violations()
     values = model.validate_contact_fields(v, "contact", {"display_name": "", **values})
@@ -269,6 +327,7 @@ def create_contact(
         if request_id and (earlier := uow.created_before(key)):
             return uow.contacts.get(earlier.split("/", 1)[1])
         customer = uow.customers.get(customer_id)
+        _may_manage(actor, customer.owner)  # 谁跟进、谁更新: the owner keeps the contacts
         contact = _new_contact(customer.id, values, now)
         customer.contacts.append(contact)
         customer.updated_at = now
@@ -282,7 +341,12 @@ def create_contact(
 
 
 def update_contact(
-    uow: CustomerUnitOfWork, deps: Deps, contact_id: str, values: dict[str, Any], mask: list[str],
+    uow: CustomerUnitOfWork,
+    deps: Deps,
+    actor: Principal,
+    contact_id: str,
+    values: dict[str, Any],
+    mask: list[str],
     etag: str,
 ) -> model.Contact:
     if not mask:
@@ -295,10 +359,13 @@ def update_contact(
     v.raise_if_any()
     with uow:
         contact = uow.contacts.get(contact_id)
-        if etag and etag != str(contact.version):
-            raise StaleEtag(f"contacts/{contact_id} changed since it was read",
-                            metadata={"etag": str(contact.version)})
         customer = uow.customers.get(contact.customer_id)
+        _may_manage(actor, customer.owner)
+        if etag and etag != str(contact.version):
+            raise StaleEtag(
+                f"contacts/{contact_id} changed since it was read",
+                metadata={"etag": str(contact.version)},
+            )
         if "phone_numbers" in changes:
             contact.set_phone_numbers(changes.pop("phone_numbers"))
         for key, value in changes.items():
@@ -311,10 +378,11 @@ def update_contact(
         return contact
 
 
-def delete_contact(uow: CustomerUnitOfWork, contact_id: str) -> None:
+def delete_contact(uow: CustomerUnitOfWork, actor: Principal, contact_id: str) -> None:
     with uow:
         contact = uow.contacts.get(contact_id)
         customer = uow.customers.get(contact.customer_id)
+        _may_manage(actor, customer.owner)
         customer.contacts.remove(contact)
         customer.events.append(
             events.ContactChanged(customer.resource_name, f"contacts/{contact.id}", "deleted")
@@ -323,19 +391,28 @@ def delete_contact(uow: CustomerUnitOfWork, contact_id: str) -> None:
 
 
 def change_key_decision_maker(
-    uow: CustomerUnitOfWork, deps: Deps, actor: Principal, customer_id: str, contact_id: str,
-    change_date: date | None, note: str,
+    uow: CustomerUnitOfWork,
+    deps: Deps,
+    actor: Principal,
+    customer_id: str,
+    contact_id: str,
+    change_date: date | None,
+    note: str,
 ) -> model.Customer:
     if len(note) > model.LIMITS["note"]:
         raise InvalidArgument.of("note", f"at most {model.LIMITS['note']} characters")
     with uow:
         customer = uow.customers.get(customer_id)
+        _may_manage(actor, customer.owner)
         contact = next((c for c in customer.contacts if c.id == contact_id), None)
         if contact is None:
-            raise NotFound(f"contacts/{contact_id} is not a contact of {customer.resource_name}",
-                           metadata={"resource": f"contacts/{contact_id}"})
-        customer.change_key_decision_maker(contact, change_date or deps.today(), note.strip(),
-                                           actor.user_name)
+            raise NotFound(
+                f"contacts/{contact_id} is not a contact of {customer.resource_name}",
+                metadata={"resource": f"contacts/{contact_id}"},
+            )
+        customer.change_key_decision_maker(
+            contact, change_date or deps.today(), note.strip(), actor.user_name
+        )
         customer.updated_at = deps.clock()
         uow.commit()
         return customer
