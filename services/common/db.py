@@ -39,6 +39,10 @@ def new_metadata() -> MetaData:
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """SQLite gets WAL, foreign keys and a busy timeout; PostgreSQL a checked pool."""
     if url.startswith("sqlite"):
+        # Connections are kept, never closed after use: a new one starts with a cold page
+        # cache and reruns the pragmas, which cost more than the query on the lookup path.
+        kwargs.setdefault("pool_size", 16)
+        kwargs.setdefault("max_overflow", 0)
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
 
         @event.listens_for(engine, "connect")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import phonenumbers
@@ -9,6 +10,9 @@ import phonenumbers
 __all__ = ["mask_email", "mask_name", "mask_phone"]
 
 _CN_COUNTRY_CODE = 86
+# A Chinese mobile in E.164 has no trunk prefix to decide on: mask it without parsing, since
+# this runs for every number of every response on the screen-pop path.
+_CN_MOBILE = re.compile(r"\+861[3-9]\d{9}")
 
 
 def _keep_last(text: str, keep: int = 4) -> str:
@@ -28,6 +32,8 @@ def mask_phone(e164: str) -> str:
     """`+8613800138000` -> `138****8000`, `+861012345678` -> `010****5678`,
     `+16502530000` -> `+1******0000`; anything unparsable keeps only its last 4 characters.
     """
+    if _CN_MOBILE.fullmatch(e164):
+        return _keep_ends(e164[3:])
     try:
         number = phonenumbers.parse(e164, None)
     except phonenumbers.NumberParseException:

@@ -47,7 +47,12 @@ class CustomerApp:
         )
 
     def servicer(self) -> CustomerServicer:
-        return CustomerServicer(self.uow, self.deps, page_tokens(self.settings))
+        return CustomerServicer(
+            self.uow,
+            self.deps,
+            page_tokens(self.settings),
+            inline_reads=self.engine.dialect.name == "sqlite",
+        )
 
 
 def page_tokens(settings: CustomerSettings) -> PageTokens:

@@ -175,6 +175,24 @@ def test_hs256_round_trip() -> None:
     assert principal.sees_pii and principal.sees_amounts
 
 
+def test_a_remembered_token_is_still_refused_once_expired() -> None:
+    settings = hs_settings()
+    verifier = TokenVerifier(settings)
+    token = issue_token(settings, "zhang.san", ["sales"], ttl_seconds=1)
+    assert verifier.verify(token).user_id == "zhang.san"
+    assert verifier.verify(token).user_id == "zhang.san"  # answered from memory
+    time.sleep(2.1)
+    with pytest.raises(AuthenticationFailed):
+        verifier.verify(token)
+
+
+def test_a_user_id_that_cannot_be_referenced_is_refused() -> None:
+    settings = hs_settings()
+    for sub in ("x" * 65, "zhang san", "张三"):
+        with pytest.raises(AuthenticationFailed):
+            TokenVerifier(settings).verify(issue_token(settings, sub, ["sales"]))
+
+
 def test_roles_map_to_rights() -> None:
     agent = principal_for("a", ["agent"], "", DEFAULT_ROLE_RIGHTS)
     assert not agent.sees_pii and not agent.sees_amounts

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 from functools import partial
+from types import SimpleNamespace
 from typing import Any
 
 from google.protobuf import field_mask_pb2
@@ -22,6 +23,7 @@ from services.customer.domain.rules import (
     SurveyBand,
     Thresholds,
     TicketPriority,
+    is_long_term,
 )
 
 KIND = EnumMap(pb.Customer.Kind, "KIND", model.CustomerKind)
@@ -104,10 +106,14 @@ def contact_values(
 
 
 def customer_out(
-    c: model.Customer, who: Principal, today: date, t: Thresholds, with_contacts: bool = True
+    c: model.Customer | SimpleNamespace,
+    who: Principal,
+    today: date,
+    t: Thresholds,
+    with_contacts: bool = True,
 ) -> pb.Customer:
     msg = pb.Customer(
-        name=c.resource_name,
+        name=f"customers/{c.id}",
         code=c.code,
         full_name=c.full_name,
         short_name=c.short_name,
@@ -131,11 +137,11 @@ def customer_out(
         credit_rating=CREDIT_RATING.out(c.credit_rating),
         longest_overdue_days=c.longest_overdue_days,
         cooperation_start_date=convert.to_date(c.cooperation_start_date),
-        long_term=c.long_term(today, t),
+        long_term=is_long_term(c.cooperation_start_date, today, t),
         possible_duplicates=c.possible_duplicates,
         create_time=convert.timestamp(c.created_at),
         update_time=convert.timestamp(c.updated_at),
-        etag=c.etag,
+        etag=str(c.version),
     )
     if c.kind is model.CustomerKind.INDIVIDUAL and not who.sees_pii:
         # A person's name is personal data like a contact's (隐私信息保护).
@@ -157,7 +163,7 @@ def customer_out(
     return msg
 
 
-def contact_out(c: model.Contact, who: Principal) -> pb.Contact:
+def contact_out(c: model.Contact | SimpleNamespace, who: Principal) -> pb.Contact:
     pii = who.sees_pii
     return pb.Contact(
         name=f"contacts/{c.id}",

@@ -260,9 +260,8 @@ def merge_customers(
         return target
 
 
-def lookup_by_phone(
-    uow: CustomerUnitOfWork, raw: str
-) -> tuple[str, list[tuple[model.Customer, model.Contact]]]:
+def lookup_by_phone(uow: CustomerUnitOfWork, raw: str) -> tuple[str, list[tuple[Any, Any]]]:
+    """The number in E.164 and read views of the (customer, contact) pairs that have it."""
     try:
         e164 = to_e164(raw)
     except InvalidPhoneNumber as exc:
