@@ -7,7 +7,7 @@ import hashlib
 import hmac
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -72,18 +72,26 @@ _TERM = re.compile(r'\s*([a-z_][a-z0-9_.]*)\s*=\s*("(?:[^"\\]|\\.)*"|[^\s"()]+)\
 
 @dataclass(frozen=True)
 class FilterField:
-    """A filterable field: its enum values when it is an enum, or free text."""
+    """A filterable field: its allowed values when it is an enum, or free text; `convert`
+    turns the text into the value compared, `column` names what it filters when that differs."""
 
     enum_values: frozenset[str] | None = None
     prefix: bool = False  # `full_name = "上海*"` means starts-with
+    convert: Callable[[str], Any] | None = None
+    column: str | None = None
+
+    @classmethod
+    def of(cls, enum_map: Any) -> FilterField:
+        """An enum field, from a services.common.convert.EnumMap."""
+        return cls(enum_map.filter_values(), convert=enum_map.from_filter)
 
 
 def parse_filter(
     text: str, fields: Mapping[str, FilterField], field: str = "filter"
-) -> dict[str, str]:
-    """`a = "x" AND b = ENUM_VALUE` -> {"a": "x", "b": "ENUM_VALUE"}. Anything else is refused
-    with the reason, never ignored, so a typo cannot return everything."""
-    terms: dict[str, str] = {}
+) -> dict[str, Any]:
+    """`a = "x" AND b = ENUM_VALUE` -> {"a": "x", "b": <ENUM_VALUE converted>}. Anything else
+    is refused with the reason, never ignored, so a typo cannot return everything."""
+    terms: dict[str, Any] = {}
     rest = text.strip()
     while rest:
         match = _TERM.match(rest)
@@ -106,9 +114,10 @@ def parse_filter(
             raise InvalidArgument.of(
                 field, f"{name} must be one of {', '.join(sorted(spec.enum_values))}"
             )
-        if name in terms:
+        key = spec.column or name
+        if key in terms:
             raise InvalidArgument.of(field, f"{name} given twice")
-        terms[name] = value
+        terms[key] = spec.convert(value) if spec.convert else value
         rest = rest[match.end() :]
         if rest:
             if not rest.startswith("AND "):

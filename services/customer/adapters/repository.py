@@ -11,8 +11,10 @@ from typing import Any, Generic, TypeVar, cast
 
 from sqlalchemy import (
     ColumnElement,
+    Date,
     Row,
     String,
+    Table,
     and_,
     bindparam,
     func,
@@ -75,6 +77,25 @@ class Repository(Generic[T]):
 
     def page(self, stmt: Any) -> list[T]:
         return list(self.session.scalars(stmt).all())
+
+
+class ListableRepository(Repository[T]):
+    """Lists with `column = value` terms, keyset-paged on one sort column (then id)."""
+
+    table: Table
+    sort_column: str
+    newest_first: bool
+
+    def condition(self, key: str, value: Any) -> ColumnElement[bool]:
+        return cast(ColumnElement[bool], self.table.c[key] == value)
+
+    def list(self, terms: dict[str, Any], after: dict[str, Any] | None, limit: int) -> list[T]:
+        stmt = select(self.cls).where(*(self.condition(k, v) for k, v in terms.items()))
+        sort = self.table.c[self.sort_column]
+        if after is not None:  # page tokens carry dates and times as ISO text
+            parse = date.fromisoformat if isinstance(sort.type, Date) else datetime.fromisoformat
+            after = {"k": parse(after["k"]), "id": after["id"]}
+        return self.page(keyset(stmt, sort, self.table.c.id, self.newest_first, after, limit))
 
 
 class CustomerRepository(Repository[model.Customer]):
@@ -260,54 +281,34 @@ class InteractionRepository(Repository[model.Interaction]):
         return self.page(keyset(stmt, i.occurred_at, i.id, True, _dt(after), limit))
 
 
-class TodoRepository(Repository[model.Todo]):
+class TodoRepository(ListableRepository[model.Todo]):
     cls = model.Todo
     collection = "todos"
-
-    def list(
-        self, terms: dict[str, Any], after: dict[str, Any] | None, limit: int
-    ) -> list[model.Todo]:
-        t = orm.todos.c
-        stmt = select(model.Todo)
-        for key, value in terms.items():
-            stmt = stmt.where(getattr(t, key) == value)
-        return self.page(keyset(stmt, t.due_date, t.id, False, _date(after), limit))
+    table, sort_column, newest_first = orm.todos, "due_date", False
 
 
-class TicketRepository(Repository[model.Ticket]):
+class TicketRepository(ListableRepository[model.Ticket]):
     cls = model.Ticket
     collection = "tickets"
-
-    def list(
-        self, terms: dict[str, Any], after: dict[str, Any] | None, limit: int
-    ) -> list[model.Ticket]:
-        t = orm.tickets.c
-        stmt = select(model.Ticket)
-        for key, value in terms.items():
-            stmt = stmt.where(getattr(t, key) == value)
-        return self.page(keyset(stmt, t.created_at, t.id, True, _dt(after), limit))
+    table, sort_column, newest_first = orm.tickets, "created_at", True
 
 
-class SurveyRepository(Repository[model.Survey]):
+class SurveyRepository(ListableRepository[model.Survey]):
     cls = model.Survey
     collection = "surveys"
+    table, sort_column, newest_first = orm.surveys, "created_at", True
 
-    def list(
-        self, terms: dict[str, Any], after: dict[str, Any] | None, limit: int
-    ) -> list[model.Survey]:
-        s = orm.surveys.c
-        stmt = select(model.Survey)
-        for key, value in terms.items():
-            if key == "responded":
-                stmt = stmt.where(s.responded_at.isnot(None) if value else s.responded_at.is_(None))
-            else:
-                stmt = stmt.where(getattr(s, key) == value)
-        return self.page(keyset(stmt, s.created_at, s.id, True, _dt(after), limit))
+    def condition(self, key: str, value: Any) -> ColumnElement[bool]:
+        if key == "responded":
+            answered = self.table.c.responded_at
+            return answered.isnot(None) if value else answered.is_(None)
+        return super().condition(key, value)
 
 
-class FollowUpRepository(Repository[model.FollowUp]):
+class FollowUpRepository(ListableRepository[model.FollowUp]):
     cls = model.FollowUp
     collection = "followUps"
+    table, sort_column, newest_first = orm.follow_ups, "due_date", False
 
     def open_for(self, customer_id: str) -> list[model.FollowUp]:
         f = orm.follow_ups.c
@@ -333,19 +334,6 @@ class FollowUpRepository(Repository[model.FollowUp]):
             ).all()
         )
 
-    def list(
-        self, terms: dict[str, Any], after: dict[str, Any] | None, limit: int
-    ) -> list[model.FollowUp]:
-        f = orm.follow_ups.c
-        stmt = select(model.FollowUp)
-        for key, value in terms.items():
-            stmt = stmt.where(getattr(f, key) == value)
-        return self.page(keyset(stmt, f.due_date, f.id, False, _date(after), limit))
-
 
 def _dt(after: dict[str, Any] | None) -> dict[str, Any] | None:
     return None if after is None else {"k": datetime.fromisoformat(after["k"]), "id": after["id"]}
-
-
-def _date(after: dict[str, Any] | None) -> dict[str, Any] | None:
-    return None if after is None else {"k": date.fromisoformat(after["k"]), "id": after["id"]}

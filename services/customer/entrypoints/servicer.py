@@ -14,7 +14,6 @@ from callops.customer.v1 import customer_pb2 as pb
 from callops.customer.v1 import customer_pb2_grpc
 from services.common import convert
 from services.common.auth import Principal, current_principal
-from services.common.convert import EnumMap
 from services.common.pagination import (
     FilterField,
     PageTokens,
@@ -68,6 +67,10 @@ RIGHTS = {
 POLICY = {f"/{SERVICE}/{method}": right for method, right in RIGHTS.items()}
 
 _TEXT = FilterField()
+# `customer = "customers/x"` filters the records' customer_id column.
+_CUSTOMER = FilterField(
+    convert=lambda name: convert.parse_name(name, "customers", "filter"), column="customer_id"
+)
 CUSTOMER_FILTER = {
     "owner": _TEXT,
     "industry": _TEXT,
@@ -76,18 +79,11 @@ CUSTOMER_FILTER = {
     "tag": _TEXT,
     "department": _TEXT,
     "full_name": FilterField(prefix=True),
-    "grade": FilterField(cv.GRADE.filter_values()),
-    "credit_rating": FilterField(cv.CREDIT_RATING.filter_values()),
-    "lifecycle_stage": FilterField(cv.LIFECYCLE_STAGE.filter_values()),
-    "lead_stage": FilterField(cv.LEAD_STAGE.filter_values()),
-    "kind": FilterField(cv.KIND.filter_values()),
-}
-CUSTOMER_ENUM_TERMS: dict[str, EnumMap[Any]] = {
-    "grade": cv.GRADE,
-    "credit_rating": cv.CREDIT_RATING,
-    "lifecycle_stage": cv.LIFECYCLE_STAGE,
-    "lead_stage": cv.LEAD_STAGE,
-    "kind": cv.KIND,
+    "grade": FilterField.of(cv.GRADE),
+    "credit_rating": FilterField.of(cv.CREDIT_RATING),
+    "lifecycle_stage": FilterField.of(cv.LIFECYCLE_STAGE),
+    "lead_stage": FilterField.of(cv.LEAD_STAGE),
+    "kind": FilterField.of(cv.KIND),
 }
 CUSTOMER_ORDER = {
     "create_time": "created_at",
@@ -95,28 +91,24 @@ CUSTOMER_ORDER = {
     "full_name": "full_name",
     "code": "code",
 }
-TODO_FILTER = {
-    "owner": _TEXT,
-    "customer": _TEXT,
-    "state": FilterField(cv.TODO_STATE.filter_values()),
-}
+TODO_FILTER = {"owner": _TEXT, "customer": _CUSTOMER, "state": FilterField.of(cv.TODO_STATE)}
 TICKET_FILTER = {
-    "customer": _TEXT,
+    "customer": _CUSTOMER,
     "assignee": _TEXT,
     "type": _TEXT,
-    "state": FilterField(cv.TICKET_STATE.filter_values()),
-    "priority": FilterField(cv.PRIORITY.filter_values()),
+    "state": FilterField.of(cv.TICKET_STATE),
+    "priority": FilterField.of(cv.PRIORITY),
 }
 SURVEY_FILTER = {
-    "customer": _TEXT,
-    "band": FilterField(cv.BAND.filter_values()),
-    "responded": FilterField(frozenset({"true", "false"})),
+    "customer": _CUSTOMER,
+    "band": FilterField.of(cv.BAND),
+    "responded": FilterField(frozenset({"true", "false"}), convert=lambda v: v == "true"),
 }
 FOLLOW_UP_FILTER = {
     "owner": _TEXT,
-    "customer": _TEXT,
-    "state": FilterField(cv.FOLLOW_UP_STATE.filter_values()),
-    "kind": FilterField(cv.FOLLOW_UP_KIND.filter_values()),
+    "customer": _CUSTOMER,
+    "state": FilterField.of(cv.FOLLOW_UP_STATE),
+    "kind": FilterField.of(cv.FOLLOW_UP_KIND),
 }
 
 
@@ -124,12 +116,6 @@ def _principal() -> Principal:
     principal = current_principal.get()
     assert principal is not None, "the auth interceptor sets the principal"
     return principal
-
-
-def _customer_ref(terms: dict[str, Any]) -> None:
-    """`customer = "customers/x"` filters the `customer_id` column."""
-    if "customer" in terms:
-        terms["customer_id"] = convert.parse_name(terms.pop("customer"), "customers", "filter")
 
 
 class CustomerServicer(customer_pb2_grpc.CustomerServiceServicer):
@@ -210,10 +196,7 @@ class CustomerServicer(customer_pb2_grpc.CustomerServiceServicer):
     async def ListCustomers(
         self, request: pb.ListCustomersRequest, context: Any
     ) -> pb.ListCustomersResponse:
-        terms: dict[str, Any] = parse_filter(request.filter, CUSTOMER_FILTER)
-        for key, enum_map in CUSTOMER_ENUM_TERMS.items():
-            if key in terms:
-                terms[key] = enum_map.from_filter(terms[key])
+        terms = parse_filter(request.filter, CUSTOMER_FILTER)
         order, descending = parse_order_by(
             request.order_by, set(CUSTOMER_ORDER), "create_time desc"
         )
@@ -362,10 +345,7 @@ class CustomerServicer(customer_pb2_grpc.CustomerServiceServicer):
         )
 
     async def ListTodos(self, request: pb.ListTodosRequest, context: Any) -> pb.ListTodosResponse:
-        terms: dict[str, Any] = parse_filter(request.filter, TODO_FILTER)
-        _customer_ref(terms)
-        if "state" in terms:
-            terms["state"] = cv.TODO_STATE.from_filter(terms["state"])
+        terms = parse_filter(request.filter, TODO_FILTER)
         after, limit = self._page(request, request.filter)
         found = await self._read(activities.list_todos, terms, after, limit)
         token = self._next(
@@ -403,12 +383,7 @@ class CustomerServicer(customer_pb2_grpc.CustomerServiceServicer):
     async def ListTickets(
         self, request: pb.ListTicketsRequest, context: Any
     ) -> pb.ListTicketsResponse:
-        terms: dict[str, Any] = parse_filter(request.filter, TICKET_FILTER)
-        _customer_ref(terms)
-        if "state" in terms:
-            terms["state"] = cv.TICKET_STATE.from_filter(terms["state"])
-        if "priority" in terms:
-            terms["priority"] = cv.PRIORITY.from_filter(terms["priority"])
+        terms = parse_filter(request.filter, TICKET_FILTER)
         after, limit = self._page(request, request.filter)
         found = await self._read(activities.list_tickets, terms, after, limit)
         token = self._next(
@@ -462,12 +437,7 @@ class CustomerServicer(customer_pb2_grpc.CustomerServiceServicer):
     async def ListSurveys(
         self, request: pb.ListSurveysRequest, context: Any
     ) -> pb.ListSurveysResponse:
-        terms: dict[str, Any] = parse_filter(request.filter, SURVEY_FILTER)
-        _customer_ref(terms)
-        if "band" in terms:
-            terms["band"] = cv.BAND.from_filter(terms["band"])
-        if "responded" in terms:
-            terms["responded"] = terms["responded"] == "true"
+        terms = parse_filter(request.filter, SURVEY_FILTER)
         after, limit = self._page(request, request.filter)
         found = await self._read(activities.list_surveys, terms, after, limit)
         token = self._next(
@@ -487,12 +457,7 @@ class CustomerServicer(customer_pb2_grpc.CustomerServiceServicer):
     async def ListFollowUps(
         self, request: pb.ListFollowUpsRequest, context: Any
     ) -> pb.ListFollowUpsResponse:
-        terms: dict[str, Any] = parse_filter(request.filter, FOLLOW_UP_FILTER)
-        _customer_ref(terms)
-        if "state" in terms:
-            terms["state"] = cv.FOLLOW_UP_STATE.from_filter(terms["state"])
-        if "kind" in terms:
-            terms["kind"] = cv.FOLLOW_UP_KIND.from_filter(terms["kind"])
+        terms = parse_filter(request.filter, FOLLOW_UP_FILTER)
         after, limit = self._page(request, request.filter)
         found = await self._read(activities.list_follow_ups, terms, after, limit)
         token = self._next(
