@@ -409,23 +409,27 @@ class Customer:
         )
 
 
+# The customer's free-text fields (owner and credit code are text too, with rules of their own).
+CUSTOMER_TEXT_FIELDS = (
+    "full_name",
+    "short_name",
+    "industry",
+    "province",
+    "city",
+    "address",
+    "source",
+    "category",
+    "sales_method",
+    "ownership_type",
+    "description",
+    "department",
+)
+
+
 def validate_customer_fields(v: Violations, prefix: str, values: dict[str, Any]) -> dict[str, Any]:
     """Checks and normalizes the customer fields present in `values`."""
     out = dict(values)
-    for key in (
-        "full_name",
-        "short_name",
-        "industry",
-        "province",
-        "city",
-        "address",
-        "source",
-        "category",
-        "sales_method",
-        "ownership_type",
-        "description",
-        "department",
-    ):
+    for key in CUSTOMER_TEXT_FIELDS:
         if key in values:
             out[key] = check_text(v, f"{prefix}.{key}", values[key], required=key == "full_name")
     if "kind" in values:

@@ -48,29 +48,12 @@ def mask_paths(mask: field_mask_pb2.FieldMask) -> list[str]:
 # --- customers and contacts ---------------------------------------------------------------
 
 
-_CUSTOMER_TEXT = (
-    "full_name",
-    "short_name",
-    "industry",
-    "province",
-    "city",
-    "address",
-    "source",
-    "category",
-    "sales_method",
-    "ownership_type",
-    "description",
-    "credit_code",
-    "owner",
-    "department",
-)
-
-
 def customer_values(msg: pb.Customer, field_paths: list[str] | None, prefix: str) -> dict[str, Any]:
     """The writable fields of a Customer message as domain values: all of them at creation,
     only the masked ones on update (a field outside the mask is not even looked at)."""
     readers: dict[str, Callable[[], Any]] = {
-        name: partial(getattr, msg, name) for name in _CUSTOMER_TEXT
+        name: partial(getattr, msg, name)
+        for name in (*model.CUSTOMER_TEXT_FIELDS, "credit_code", "owner")
     }
     readers |= {
         "tags": lambda: list(msg.tags),

@@ -147,6 +147,25 @@ def get_customer(uow: CustomerUnitOfWork, customer_id: str) -> model.Customer:
         return uow.customers.get(customer_id)
 
 
+def _masked_changes(
+    values: dict[str, Any],
+    mask: list[str],
+    updatable: frozenset[str],
+    validate: Callable[[Violations, str, dict[str, Any]], dict[str, Any]],
+    prefix: str,
+) -> dict[str, Any]:
+    """The validated values of the fields an update mask names; output-only fields refused."""
+    if not mask:
+        raise InvalidArgument.of("update_mask", "name the fields to change")
+    unknown = [p for p in mask if p not in updatable]
+    if unknown:
+        raise InvalidArgument.of("update_mask", f"not updatable: {', '.join(unknown)}")
+    v = Violations()
+    changes = validate(v, prefix, {k: values[k] for k in mask})
+    v.raise_if_any()
+    return changes
+
+
 def update_customer(
     uow: CustomerUnitOfWork,
     deps: Deps,
@@ -156,14 +175,9 @@ def update_customer(
     mask: list[str],
     etag: str,
 ) -> model.Customer:
-    if not mask:
-        raise InvalidArgument.of("update_mask", "name the fields to change")
-    unknown = [p for p in mask if p not in model.Customer.UPDATABLE]
-    if unknown:
-        raise InvalidArgument.of("update_mask", f"not updatable: {', '.join(unknown)}")
-    v = Violations()
-    changes = model.validate_customer_fields(v, "customer", {k: values[k] for k in mask})
-    v.raise_if_any()
+    changes = _masked_changes(
+        values, mask, model.Customer.UPDATABLE, model.validate_customer_fields, "customer"
+    )
     with uow:
         customer = uow.customers.get(customer_id)
         _may_manage(actor, customer.owner)
@@ -348,14 +362,9 @@ def update_contact(
     mask: list[str],
     etag: str,
 ) -> model.Contact:
-    if not mask:
-        raise InvalidArgument.of("update_mask", "name the fields to change")
-    unknown = [p for p in mask if p not in model.Contact.UPDATABLE]
-    if unknown:
-        raise InvalidArgument.of("update_mask", f"not updatable: {', '.join(unknown)}")
-    v = Violations()
-    changes = model.validate_contact_fields(v, "contact", {k: values[k] for k in mask})
-    v.raise_if_any()
+    changes = _masked_changes(
+        values, mask, model.Contact.UPDATABLE, model.validate_contact_fields, "contact"
+    )
     with uow:
         contact = uow.contacts.get(contact_id)
         customer = uow.customers.get(contact.customer_id)
