@@ -1,3 +1,9 @@
-"""Shared test configuration; real servers come from the tests.servers plugin."""
+"""Shared test configuration: real servers and each service's fixtures, as plugins."""
 
-pytest_plugins = ["tests.servers", "tests.customer_fixtures"]
+pytest_plugins = [
+    "tests.servers",
+    "tests.customer_fixtures",
+    "tests.s3_fixtures",
+    "tests.contract_fixtures",
+    "tests.callcenter_fixtures",
+]

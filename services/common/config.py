@@ -13,11 +13,12 @@ from services.common.rights import DEFAULT_ROLE_RIGHTS
 
 S = TypeVar("S", bound="ServiceSettings")
 
-# Who listens to what: the customer service follows contracts (grades, credit ratings); the
-# alert workers follow everything.
+# Who listens to what: the customer service follows contracts (grades, credit ratings), the
+# search indexer follows contracts, the alert workers follow everything.
 EVENT_ROUTES = {
-    "contract.*": ["customer", "alerts"],
+    "contract.*": ["customer", "search", "alerts"],
     "customer.*": ["alerts"],
+    "callcenter.*": ["alerts"],
 }
 
 
