@@ -521,3 +521,34 @@ def test_mark_due_follow_ups_from_two_threads_marks_each_once(customer_app: Cust
     assert count(app, orm.follow_ups, state="DUE") == planned
     due = _due_follow_ups(app)
     assert len(due) == len(set(due)) == planned
+
+
+def test_the_same_customer_created_at_once_by_many_is_created_once(
+    customer_app: CustomerApp,
+) -> None:
+    """撞单 under concurrency: eight sales people enter the same company at the same moment."""
+
+    def create(i: int) -> str:
+        who = principal_for(f"sales{i}", ["sales"], "", DEFAULT_ROLE_RIGHTS)
+        try:
+            customers.create_customer(
+                customer_app.uow(),
+                customer_app.deps,
+                who,
+                {
+                    "full_name": "杭州同时科技有限公司",
+                    "kind": model.CustomerKind.ENTERPRISE,
+                    "owner": f"users/sales{i}",
+                },
+                [],
+            )
+        except AlreadyExists as refused:
+            assert refused.reason == "DUPLICATE_CUSTOMER"
+            return "refused"
+        return "created"
+
+    with ThreadPoolExecutor(8) as pool:
+        outcomes = sorted(pool.map(create, range(8)))
+    assert outcomes == ["created"] + ["refused"] * 7
+    live = customers.list_customers(customer_app.uow(), {}, "created_at", False, None, 50)
+    assert [c.full_name for c in live] == ["杭州同时科技有限公司"]

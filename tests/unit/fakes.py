@@ -155,6 +155,9 @@ class FakeCustomerRepository(_Repository):
     def code_taken(self, code: str) -> bool:
         return any(c.code == code for c in self._s.all(self.table))
 
+    def lock_identities(self, identity: tuple[str | None, str, Sequence[str]]) -> None:
+        """One thread uses the fakes: there is nobody to wait for."""
+
     def find_duplicate(
         self, credit_code: str | None, name_key: str, phones: Sequence[str], exclude_id: str = ""
     ) -> tuple[model.Customer, str] | None:

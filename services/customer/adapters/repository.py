@@ -27,7 +27,9 @@ from sqlalchemy import cast as sql_cast
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.sql import text
 
+from services.common.db import next_in_sequence
 from services.common.errors import NotFound
 from services.customer.adapters import orm
 from services.customer.domain import model
@@ -113,6 +115,25 @@ class CustomerRepository(Repository[model.Customer]):
             self.session.scalar(select(orm.customers.c.id).where(orm.customers.c.code == code))
             is not None
         )
+
+    def lock_identities(self, identity: tuple[str | None, str, Sequence[str]]) -> None:
+        """Serializes creates and renames that could duplicate each other, until commit:
+        PostgreSQL takes a transaction advisory lock per credit code, name and phone (in a
+        fixed order, so two writers cannot deadlock); SQLite has one writer at a time, and
+        a write here takes its lock before the duplicate check reads."""
+        credit_code, key, phones = identity
+        keys = sorted(
+            {f"credit:{credit_code}" if credit_code else "", f"name:{key}"}
+            | {f"phone:{p}" for p in phones} - {""}
+        )
+        conn = self.session.connection()
+        if conn.dialect.name == "postgresql":
+            for k in keys:
+                conn.execute(
+                    text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))"), {"k": k}
+                )
+        else:
+            next_in_sequence(conn, "customer_identity_lock")
 
     def find_duplicate(
         self, credit_code: str | None, name_key: str, phones: Sequence[str], exclude_id: str = ""

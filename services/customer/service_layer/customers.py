@@ -96,9 +96,11 @@ def create_customer(
         if request_id and (earlier := uow.created_before(key)):
             return uow.customers.get(earlier.split("/", 1)[1])
         phones = [p for c in checked for p in c.get("phone_numbers", [])]
-        match = uow.customers.find_duplicate(
-            values.get("credit_code"), name_key(values["full_name"]), phones
-        )
+        identity = (values.get("credit_code"), name_key(values["full_name"]), phones)
+        # Two sales people creating the same customer at once: the second waits here for
+        # the first to commit, then finds it (撞单).
+        uow.customers.lock_identities(identity)
+        match = uow.customers.find_duplicate(*identity)
         if match is not None and not allow_duplicate:
             raise _duplicate_error(*match)
         if code and uow.customers.code_taken(code):
@@ -185,10 +187,14 @@ def update_customer(
         if "owner" in changes and changes["owner"] != customer.owner:
             _may_manage(actor, "")  # handing a customer to someone else is a supervisor's call
         if "credit_code" in changes or "full_name" in changes:
-            match = uow.customers.find_duplicate(
+            identity: tuple[str | None, str, list[str]] = (
                 changes.get("credit_code", customer.credit_code),
                 name_key(changes.get("full_name", customer.full_name)),
                 [],
+            )
+            uow.customers.lock_identities(identity)
+            match = uow.customers.find_duplicate(
+                *identity,
                 exclude_id=customer.id,
             )
             if match is not None and match[0].resource_name not in customer.possible_duplicates:
