@@ -6,4 +6,5 @@ pytest_plugins = [
     "tests.s3_fixtures",
     "tests.contract_fixtures",
     "tests.callcenter_fixtures",
+    "tests.search_fixtures",
 ]

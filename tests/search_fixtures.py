@@ -1,0 +1,1 @@
+"""Fixtures for the search tests (filled in as that part is built)."""
