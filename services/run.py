@@ -22,7 +22,9 @@ from services.common.config import ServiceSettings
 
 DATA = Path(os.environ.get("CALLOPS_DATA_DIR", "var")).resolve()
 REDIS_PORT = int(os.environ.get("CALLOPS_REDIS_PORT", "6390"))
-CUSTOMER_PORT = int(os.environ.get("CALLOPS_CUSTOMER_PORT", "50051"))
+# The gRPC services and their ports; each has `python -m services.<name> serve|migrate`, a
+# Celery worker module `services.<name>.worker` and its own SQLite file.
+SERVICES = {"customer": int(os.environ.get("CALLOPS_CUSTOMER_PORT", "50051"))}
 
 
 @dataclass
@@ -83,15 +85,6 @@ def main() -> None:
         "CALLOPS_DATA_DIR": str(DATA),
         "CALLOPS_GRPC_HOST": "127.0.0.1",
     }
-    customer_env = {
-        **common,
-        "CALLOPS_GRPC_PORT": str(CUSTOMER_PORT),
-        "CALLOPS_DATABASE_URL": f"sqlite:///{DATA / 'customer.db'}",
-    }
-    env = {**os.environ, **customer_env}
-    subprocess.run([python, "-m", "services.customer", "migrate"], env=env, check=True)
-
-    celery = [python, "-m", "celery", "-A", "services.customer.worker"]
     components = [
         Component(
             "redis",
@@ -111,34 +104,41 @@ def main() -> None:
                 "warning",
             ],
         ),
-        Component(
-            "customer",
-            [python, "-m", "services.customer", "serve"],
-            customer_env,
-            grpc_port=CUSTOMER_PORT,
-        ),
-        Component(
-            "customer-worker",
-            [
-                *celery,
-                "worker",
-                "-Q",
-                "customer",
-                "--concurrency",
-                "2",
-                "--without-gossip",
-                "--without-mingle",
-                "-l",
-                "WARNING",
-            ],
-            customer_env,
-        ),
-        Component(
-            "customer-beat",
-            [*celery, "beat", "-s", str(DATA / "customer-beat"), "-l", "WARNING"],
-            customer_env,
-        ),
     ]
+    for name, port in SERVICES.items():
+        env = {
+            **common,
+            "CALLOPS_GRPC_PORT": str(port),
+            "CALLOPS_DATABASE_URL": f"sqlite:///{DATA / (name + '.db')}",
+        }
+        subprocess.run(
+            [python, "-m", f"services.{name}", "migrate"], env={**os.environ, **env}, check=True
+        )
+        celery = [python, "-m", "celery", "-A", f"services.{name}.worker"]
+        components += [
+            Component(name, [python, "-m", f"services.{name}", "serve"], env, grpc_port=port),
+            Component(
+                f"{name}-worker",
+                [
+                    *celery,
+                    "worker",
+                    "-Q",
+                    name,
+                    "--concurrency",
+                    "2",
+                    "--without-gossip",
+                    "--without-mingle",
+                    "-l",
+                    "WARNING",
+                ],
+                env,
+            ),
+            Component(
+                f"{name}-beat",
+                [*celery, "beat", "-s", str(DATA / f"{name}-beat"), "-l", "WARNING"],
+                env,
+            ),
+        ]
     stopping = False
 
     def stop(*_: object) -> None:
@@ -204,11 +204,7 @@ def _announce(components: list[Component], secret: str) -> None:
         f"\nAn admin token for 12 hours (more: `callops token --user ID --role ROLE`, with\n"
         f"CALLOPS_JWT_SECRET=$(cat {DATA / 'jwt-secret'})):\n{token}\n"
     )
-    print(
-        f"Try: grpcurl -plaintext -H 'authorization: Bearer <token>' 127.0.0.1:{CUSTOMER_PORT} "
-        "list",
-        flush=True,
-    )
+    print(f"Try: grpcurl -plaintext 127.0.0.1:{SERVICES['customer']} list", flush=True)
 
 
 if __name__ == "__main__":
