@@ -1,0 +1,113 @@
+"""Composition root of the call center: engine, unit of work, relay, customer client,
+servicer and worker."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from services.callcenter.adapters import orm
+from services.callcenter.adapters.customer_client import CustomerDirectory, GrpcCustomerDirectory
+from services.callcenter.adapters.uow import CallCenterUnitOfWork
+from services.callcenter.config import CallCenterSettings
+from services.callcenter.entrypoints.servicer import (
+    POLICY,
+    SERVICE,
+    CallCenterServicer,
+    add_to_server,
+)
+from services.callcenter.service_layer.deps import Deps
+from services.common.celery_app import make_celery
+from services.common.db import make_engine
+from services.common.migrations import ensure_migrated
+from services.common.outbox import CeleryEventPublisher, EventPublisher, OutboxRelay, RelayLoop
+from services.common.pagination import PageTokens
+from services.common.server import ServiceRegistration
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+@dataclass
+class CallCenterApp:
+    """Everything wired: what the server, the worker and the tests use."""
+
+    settings: CallCenterSettings
+    engine: Engine
+    session_factory: sessionmaker[Session]
+    relay: OutboxRelay
+    relay_loop: RelayLoop
+    deps: Deps
+    directory: CustomerDirectory
+
+    def uow(self) -> CallCenterUnitOfWork:
+        return CallCenterUnitOfWork(
+            self.session_factory,
+            orm.outbox,
+            after_commit=self.relay_loop.kick,
+            clock=self.deps.clock,
+        )
+
+    def servicer(self) -> CallCenterServicer:
+        return CallCenterServicer(
+            self.uow,
+            self.deps,
+            page_tokens(self.settings),
+            self.directory,
+            self.settings.screen_pop_deadline_ms / 1000,
+            self.settings.agent_stream_poll_ms / 1000,
+        )
+
+
+def page_tokens(settings: CallCenterSettings) -> PageTokens:
+    # Every replica must accept every other's tokens: derive the key from shared config.
+    secret = settings.jwt_secret.get_secret_value() if settings.jwt_secret else settings.jwt_issuer
+    return PageTokens(hashlib.sha256(f"page-tokens:callcenter:{secret}".encode()).digest())
+
+
+def bootstrap(
+    settings: CallCenterSettings,
+    *,
+    publisher: EventPublisher | None = None,
+    directory: CustomerDirectory | None = None,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    check_migrated: bool = True,
+) -> CallCenterApp:
+    orm.start_mappers()
+    engine = make_engine(
+        settings.database_url_or_default(),
+        json_serializer=lambda o: json.dumps(o, ensure_ascii=False),
+    )
+    if check_migrated:
+        ensure_migrated(engine, MIGRATIONS, "callcenter")
+    if publisher is None:
+        publisher = CeleryEventPublisher(
+            make_celery("callcenter", settings.broker_url), settings.event_routes
+        )
+    relay = OutboxRelay(engine, orm.outbox, publisher)
+    return CallCenterApp(
+        settings=settings,
+        engine=engine,
+        session_factory=sessionmaker(engine, expire_on_commit=False),
+        relay=relay,
+        relay_loop=RelayLoop(relay, settings.outbox_poll_seconds),
+        deps=replace(settings.deps(), clock=clock),
+        directory=directory or GrpcCustomerDirectory(settings.customer_address),
+    )
+
+
+def registration(settings: CallCenterSettings) -> ServiceRegistration:
+    app = bootstrap(settings)
+    servicer = app.servicer()
+    return ServiceRegistration(
+        service_names=[SERVICE],
+        add_to_server=lambda server: add_to_server(servicer, server),
+        policy=POLICY,
+        background=[app.relay_loop.run],
+    )

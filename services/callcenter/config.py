@@ -1,0 +1,42 @@
+"""The call center's settings: the common ones plus callback rules and the screen-pop."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from pydantic import Field
+
+from services.callcenter.domain.model import CallbackPolicy
+from services.callcenter.service_layer.deps import Deps
+from services.common.config import ServiceSettings
+
+
+class CallCenterSettings(ServiceSettings):
+    service_name: str = "callcenter"
+    grpc_port: int = Field(50053, ge=0, le=65535)
+    # Where the customer service answers LookupByPhone, and how long the screen-pop waits.
+    customer_address: str = "127.0.0.1:50051"
+    screen_pop_deadline_ms: int = Field(300, ge=10, le=10_000)
+    # Missed calls from one number within this window join one callback task.
+    callback_group_window_minutes: int = Field(30, ge=0)
+    callback_due_minutes: int = Field(30, ge=1)
+    callback_ttl_hours: int = Field(24, ge=1)
+    callback_priority_seconds: int = Field(0, ge=0)
+    reservation_timeout_seconds: int = Field(30, ge=1)
+    call_watchdog_minutes: int = Field(240, ge=1)
+    phone_region: str = "CN"
+    # How often an agent event stream looks for changes (any replica may make them).
+    agent_stream_poll_ms: int = Field(250, ge=10, le=10_000)
+
+    def deps(self) -> Deps:
+        return Deps(
+            policy=CallbackPolicy(
+                group_window=timedelta(minutes=self.callback_group_window_minutes),
+                due_after=timedelta(minutes=self.callback_due_minutes),
+                ttl=timedelta(hours=self.callback_ttl_hours),
+                reservation_hold=timedelta(seconds=self.reservation_timeout_seconds),
+                priority_seconds=self.callback_priority_seconds,
+            ),
+            call_watchdog=timedelta(minutes=self.call_watchdog_minutes),
+            region=self.phone_region,
+        )

@@ -1,0 +1,199 @@
+"""Call-center messages <-> domain values, with masking by the caller's rights."""
+
+from __future__ import annotations
+
+from callops.callcenter.v1 import callcenter_pb2 as pb
+from services.callcenter.domain import model
+from services.callcenter.domain.phones import peer_number
+from services.callcenter.service_layer.agents import AgentValues
+from services.callcenter.service_layer.screen_pop import ScreenPop
+from services.common import convert
+from services.common.auth import Principal
+from services.common.convert import EnumMap
+from services.common.errors import InvalidArgument, Violations
+from services.common.privacy import mask_phone
+
+STATUS = EnumMap(pb.Agent.Status, "STATUS", model.AgentStatus)
+STATE = EnumMap(pb.Agent.State, "STATE", model.AgentState)
+DIRECTION = EnumMap(pb.Direction, "DIRECTION", model.Direction)
+EVENT_TYPE = EnumMap(pb.CallEvent.Type, "TYPE", model.EventType)
+END_CAUSE = EnumMap(pb.CallEvent.EndCause, "END_CAUSE", model.EndCause)
+RESULT = EnumMap(pb.Call.Result, "RESULT", model.CallResult)
+SALES_RESULT = EnumMap(pb.Call.SalesResult, "SALES_RESULT", model.SalesResult)
+CALLBACK_STATE = EnumMap(pb.CallbackTask.State, "STATE", model.CallbackState)
+
+_LIMITS = {"extension": 40, "sip_uri": 200, "team": 100}
+
+
+def _number(value: str, who: Principal) -> str:
+    return value if who.sees_pii or not value else mask_phone(value)
+
+
+def _ref(collection: str, id_: str | None) -> str:
+    return f"{collection}/{id_}" if id_ else ""
+
+
+def agent_values(msg: pb.Agent, prefix: str) -> AgentValues:
+    v = Violations()
+    for name, limit in _LIMITS.items():
+        if len(getattr(msg, name)) > limit:
+            v.add(f"{prefix}.{name}", f"at most {limit} characters")
+    owned: list[str] = []
+    for i, name in enumerate(msg.owned_customers):
+        try:
+            owned.append(convert.parse_name(name, "customers", f"{prefix}.owned_customers[{i}]"))
+        except InvalidArgument as exc:  # collected with the rest
+            v.items.extend(exc.violations)
+    v.raise_if_any()
+    return AgentValues(
+        user=msg.user,
+        display_name=msg.display_name,
+        extension=msg.extension,
+        sip_uri=msg.sip_uri,
+        team=msg.team,
+        skills=list(msg.skills),
+        owned_customers=owned,
+    )
+
+
+UPDATABLE = ("display_name", "extension", "sip_uri", "team", "skills", "owned_customers")
+
+
+def agent_update_values(msg: pb.Agent, paths: list[str]) -> dict[str, object]:
+    """The masked fields of an Agent as domain values; other paths are refused."""
+    if not paths:
+        raise InvalidArgument.of("update_mask", "required: name the fields to change")
+    unknown = [p for p in paths if p not in UPDATABLE]
+    if unknown:
+        raise InvalidArgument.of(
+            "update_mask", f"cannot update {', '.join(unknown)}; use {', '.join(UPDATABLE)}"
+        )
+    full = agent_values(msg, "agent")
+    return {p: getattr(full, p) for p in dict.fromkeys(paths)}
+
+
+def agent_out(a: model.Agent) -> pb.Agent:
+    return pb.Agent(
+        name=a.resource_name,
+        user=a.user,
+        display_name=a.display_name,
+        extension=a.extension,
+        sip_uri=a.sip_uri,
+        team=a.team,
+        skills=a.skills,
+        owned_customers=[f"customers/{c}" for c in a.owned_customers],
+        status=STATUS.out(a.status),
+        break_reason=a.break_reason,
+        state=STATE.out(a.state),
+        state_change_time=convert.timestamp(a.state_since),
+        create_time=convert.timestamp(a.created_at),
+        update_time=convert.timestamp(a.updated_at),
+        etag=str(a.version),
+    )
+
+
+def call_event(msg: pb.CallEvent, region: str, prefix: str = "event") -> model.CallEventData:
+    v = Violations()
+    if not msg.call_id or len(msg.call_id) > 128:
+        v.add(f"{prefix}.call_id", "required, at most 128 characters")
+    if msg.type == pb.CallEvent.TYPE_UNSPECIFIED:
+        v.add(f"{prefix}.type", "required")
+    try:
+        type_ = EVENT_TYPE.into(msg.type, f"{prefix}.type")
+    except InvalidArgument as exc:
+        v.items.extend(exc.violations)
+        type_ = model.EventType.UNSPECIFIED
+    if not msg.HasField("event_time"):
+        v.add(f"{prefix}.event_time", "required")
+    if type_ in model.OFFER_EVENTS and not msg.peer_uri.strip():
+        v.add(f"{prefix}.peer_uri", "required on INCOMING, RINGING and OUTBOUND_DIAL")
+    if (
+        type_ in (model.EventType.INCOMING, model.EventType.RINGING)
+        and msg.direction == pb.DIRECTION_UNSPECIFIED
+    ):
+        v.add(f"{prefix}.direction", "required on INCOMING and RINGING")
+    if msg.end_cause != pb.CallEvent.END_CAUSE_UNSPECIFIED and type_ is not model.EventType.ENDED:
+        v.add(f"{prefix}.end_cause", "only for ENDED")
+    if len(msg.peer_uri) > 200 or len(msg.local_uri) > 200:
+        v.add(f"{prefix}.peer_uri", "at most 200 characters")
+    if len(msg.peer_display_name) > 100:
+        v.add(f"{prefix}.peer_display_name", "at most 100 characters")
+    v.raise_if_any()
+    at = convert.from_timestamp(msg.event_time, True, f"{prefix}.event_time")
+    assert at is not None
+    return model.CallEventData(
+        call_id=msg.call_id,
+        type=type_,
+        at=at,
+        direction=DIRECTION.into(msg.direction, f"{prefix}.direction"),
+        end_cause=END_CAUSE.into(msg.end_cause, f"{prefix}.end_cause"),
+        local_uri=msg.local_uri,
+        peer_number=peer_number(msg.peer_uri, region) if msg.peer_uri.strip() else "",
+        peer_display_name=msg.peer_display_name,
+    )
+
+
+def call_out(c: model.Call, who: Principal) -> pb.Call:
+    return pb.Call(
+        name=c.resource_name,
+        call_id=c.call_id,
+        agent=_ref("agents", c.agent_id),
+        direction=DIRECTION.out(c.direction),
+        peer_number=_number(c.peer_number, who),
+        local_uri=c.local_uri,
+        customer=_ref("customers", c.customer_id),
+        offer_time=convert.timestamp(c.offered_at),
+        answer_time=convert.timestamp(c.answered_at),
+        end_time=convert.timestamp(c.ended_at),
+        ring_seconds=c.ring_seconds,
+        talk_seconds=c.talk_seconds,
+        result=RESULT.out(c.result),
+        end_cause=END_CAUSE.out(c.end_cause),
+        wrap_up_code=c.wrap_up_code,
+        wrap_up_notes=c.wrap_up_notes,
+        no_order=c.no_order,
+        parked_for_follow_up=c.parked_for_follow_up,
+        sales_result=SALES_RESULT.out(c.sales_result),
+        create_time=convert.timestamp(c.created_at),
+        etag=str(c.version),
+    )
+
+
+def screen_pop_out(pop: ScreenPop) -> pb.ScreenPop:
+    # Names and numbers arrive already masked by the customer service for this agent.
+    return pb.ScreenPop(
+        phone_number=pop.phone_number,
+        matches=[
+            pb.CallerMatch(
+                customer=m.customer,
+                customer_display_name=m.customer_display_name,
+                contact=m.contact,
+                contact_display_name=m.contact_display_name,
+                contact_title=m.contact_title,
+            )
+            for m in pop.matches
+        ],
+        partial=pop.partial,
+    )
+
+
+def callback_out(t: model.CallbackTask, who: Principal) -> pb.CallbackTask:
+    return pb.CallbackTask(
+        name=t.resource_name,
+        phone_number=_number(t.phone_number, who),
+        customer=_ref("customers", t.customer_id),
+        missed_count=t.missed_count,
+        calls=[f"calls/{c}" for c in t.call_ids],
+        state=CALLBACK_STATE.out(t.state),
+        agent=_ref("agents", t.agent_id),
+        priority_seconds=t.priority_seconds,
+        first_missed_time=convert.timestamp(t.first_missed_at),
+        due_time=convert.timestamp(t.due_at),
+        expire_time=convert.timestamp(t.expires_at),
+        reservation_expire_time=convert.timestamp(t.reservation_expires_at),
+        result=t.result,
+        close_reason=t.close_reason,
+        create_time=convert.timestamp(t.created_at),
+        update_time=convert.timestamp(t.updated_at),
+        etag=str(t.version),
+    )

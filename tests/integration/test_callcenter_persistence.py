@@ -1,0 +1,189 @@
+"""Call-center use cases on a real database (SQLite and PostgreSQL): agents and their state
+log, call events with retries and disorder, missed calls into callbacks, assignment and the
+scans beat drives."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from services.callcenter.adapters import orm
+from services.callcenter.bootstrap import CallCenterApp
+from services.callcenter.domain.model import (
+    AgentState,
+    AgentStatus,
+    CallbackState,
+    CallEventData,
+    CallResult,
+    Direction,
+    EndCause,
+    EventType,
+)
+from services.callcenter.service_layer import agents, callbacks, calls
+from services.callcenter.service_layer.agents import AgentValues
+from services.common.errors import FailedPrecondition, PermissionDenied
+from tests.customer_fixtures import Clock
+
+NUMBER = "+8613800138000"
+
+
+def topics(app: CallCenterApp) -> list[str]:
+    with app.engine.connect() as conn:
+        return list(conn.execute(select(orm.outbox.c.topic).order_by(orm.outbox.c.seq)).scalars())
+
+
+def payloads(app: CallCenterApp, topic: str) -> list[dict[str, object]]:
+    with app.engine.connect() as conn:
+        rows = conn.execute(select(orm.outbox.c.payload).where(orm.outbox.c.topic == topic))
+        return [json.loads(p) for p in rows.scalars()]
+
+
+def new_agent(app: CallCenterApp, user: str, **kw: object) -> str:
+    a = agents.create_agent(app.uow(), app.deps, AgentValues(f"users/{user}", user, **kw))  # type: ignore[arg-type]
+    agents.login_agent(app.uow(), app.deps, a.id)
+    return a.id
+
+
+def event(
+    app: CallCenterApp,
+    agent_id: str,
+    call_id: str,
+    type_: EventType,
+    seconds_after: float = 0,
+    **kw: object,
+) -> tuple[object, bool]:
+    at = app.deps.clock() + timedelta(seconds=seconds_after)
+    data = CallEventData(call_id, type_, at, **kw)  # type: ignore[arg-type]
+    return calls.report_call_event(app.uow(), app.deps, agent_id, data)
+
+
+def miss(app: CallCenterApp, agent_id: str, call_id: str, number: str = NUMBER) -> None:
+    event(
+        app, agent_id, call_id, EventType.INCOMING, direction=Direction.INBOUND, peer_number=number
+    )
+    event(app, agent_id, call_id, EventType.ENDED, 20, end_cause=EndCause.CALLER_HANGUP)
+
+
+def test_agent_lifecycle_is_logged(callcenter_app: CallCenterApp, clock: Clock) -> None:
+    app = callcenter_app
+    values = AgentValues("users/wang.wu", "王五", extension="8001", skills=["billing"])
+    a = agents.create_agent(app.uow(), app.deps, values, request_id="r1")
+    again = agents.create_agent(app.uow(), app.deps, values, request_id="r1")
+    assert again.id == a.id
+    with pytest.raises(PermissionDenied):
+        agents.login_agent(app.uow(), app.deps, a.id, actor="users/li.si")
+    agents.login_agent(app.uow(), app.deps, a.id, actor="users/wang.wu")
+    clock.advance(minutes=5)
+    agents.set_agent_status(app.uow(), app.deps, a.id, AgentStatus.ON_BREAK, "lunch")
+    log = agents.state_log(app.uow(), a.id)
+    assert [(c.status, c.state, c.reason) for c in log] == [
+        (AgentStatus.AVAILABLE, AgentState.IDLE, "login"),
+        (AgentStatus.ON_BREAK, AgentState.IDLE, "lunch"),
+    ]
+    assert log[1].at - log[0].at == timedelta(minutes=5)
+    assert topics(app).count("callcenter.AgentStateChanged") == 2
+
+
+def test_call_events_are_idempotent_and_drive_the_agent(callcenter_app: CallCenterApp) -> None:
+    app = callcenter_app
+    aid = new_agent(app, "wang.wu")
+    inbound = {"direction": Direction.INBOUND, "peer_number": NUMBER}
+    call, dup = event(app, aid, "c1", EventType.INCOMING, **inbound)
+    assert not dup
+    _, dup = event(app, aid, "c1", EventType.INCOMING, **inbound)
+    assert dup
+    event(app, aid, "c1", EventType.ANSWERED, 8)
+    assert agents.get_agent(app.uow(), aid).state is AgentState.ON_CALL
+    event(app, aid, "c1", EventType.ENDED, 68)
+    c = calls.get_call(app.uow(), call.id)  # type: ignore[attr-defined]
+    assert (c.result, c.ring_seconds, c.talk_seconds) == (CallResult.ANSWERED, 8, 60)
+    assert agents.get_agent(app.uow(), aid).state is AgentState.WRAP_UP
+    calls.wrap_up_call(app.uow(), app.deps, c.id, "sale", "想要报价", True, True, c.sales_result)
+    assert agents.get_agent(app.uow(), aid).state is AgentState.IDLE
+    found = calls.list_calls(app.uow(), {"no_order": True, "parked_for_follow_up": True}, None, 10)
+    assert [x.id for x in found] == [c.id]
+    assert "callcenter.CallMissed" not in topics(app)
+
+
+def test_missed_calls_group_and_a_late_answer_cancels(callcenter_app: CallCenterApp) -> None:
+    app = callcenter_app
+    aid = new_agent(app, "wang.wu")
+    miss(app, aid, "m1")
+    miss(app, aid, "m2")
+    miss(app, aid, "m3", "+8613900139000")
+    tasks = callbacks.list_callbacks(app.uow(), {}, None, 10)
+    by_number = {t.phone_number: t for t in tasks}
+    assert by_number[NUMBER].missed_count == 2 and by_number["+8613900139000"].missed_count == 1
+    assert topics(app).count("callcenter.CallMissed") == 3
+    assert topics(app).count("callcenter.CallbackTaskCreated") == 2
+    # m3's ANSWERED arrives after its ENDED: the call was not missed after all.
+    event(app, aid, "m3", EventType.ANSWERED, 5)
+    t = callbacks.get_callback(app.uow(), by_number["+8613900139000"].id)
+    assert t.state is CallbackState.CANCELED
+
+
+def test_assignment_accept_reject_timeout_and_complete(
+    callcenter_app: CallCenterApp, clock: Clock
+) -> None:
+    app = callcenter_app
+    receiver = new_agent(app, "front.desk")
+    miss(app, receiver, "m1")
+    first = new_agent(app, "li.si")
+    clock.advance(seconds=10)
+    second = new_agent(app, "zhao.liu")
+    # front.desk has been idle longest (its call ended at the earliest).
+    agents.set_agent_status(app.uow(), app.deps, receiver, AgentStatus.ON_BREAK, "meeting")
+    task = callbacks.reserve_next(app.uow(), app.deps)
+    assert task is not None and task.agent_id == first
+    assert agents.get_agent(app.uow(), first).state is AgentState.RESERVED
+    assert callbacks.reserve_next(app.uow(), app.deps) is None  # nothing else pending
+    callbacks.reject_callback(app.uow(), app.deps, task.id, first)
+    task = callbacks.reserve_next(app.uow(), app.deps)
+    assert task is not None and task.agent_id == second  # li.si rejected it
+    clock.advance(seconds=31)
+    assert callbacks.lapse_reservations(app.uow(), app.deps) == 1
+    assert agents.get_agent(app.uow(), second).state is AgentState.IDLE
+    task = callbacks.reserve_next(app.uow(), app.deps)
+    assert task is not None
+    holder = task.agent_id
+    assert holder is not None
+    with pytest.raises(FailedPrecondition):
+        callbacks.complete_callback(app.uow(), app.deps, task.id, holder, "reached")
+    callbacks.accept_callback(app.uow(), app.deps, task.id, holder)
+    done = callbacks.complete_callback(app.uow(), app.deps, task.id, holder, "reached")
+    assert done.state is CallbackState.COMPLETED
+    assert topics(app).count("callcenter.CallbackReserved") == 3
+    assert payloads(app, "callcenter.CallbackCompleted")[0]["result"] == "reached"
+
+
+def test_outbound_call_that_connects_closes_the_callback(callcenter_app: CallCenterApp) -> None:
+    app = callcenter_app
+    aid = new_agent(app, "wang.wu")
+    miss(app, aid, "m1")
+    event(app, aid, "o1", EventType.OUTBOUND_DIAL, 30, peer_number=NUMBER)
+    event(app, aid, "o1", EventType.ANSWERED, 40)
+    [task] = callbacks.list_callbacks(app.uow(), {}, None, 10)
+    assert task.state is CallbackState.COMPLETED and task.result == "reached_by_outbound_call"
+
+
+def test_scans_late_expire_and_watchdog(callcenter_app: CallCenterApp, clock: Clock) -> None:
+    app = callcenter_app
+    aid = new_agent(app, "wang.wu")
+    miss(app, aid, "m1")
+    event(app, aid, "hung", EventType.INCOMING, 60, direction=Direction.INBOUND, peer_number=NUMBER)
+    clock.advance(minutes=31)
+    assert callbacks.expire_callbacks(app.uow(), app.deps) == (1, 0)
+    assert callbacks.expire_callbacks(app.uow(), app.deps) == (0, 0)
+    clock.advance(hours=24)
+    assert callbacks.expire_callbacks(app.uow(), app.deps) == (0, 1)
+    [task] = callbacks.list_callbacks(app.uow(), {}, None, 10)
+    assert task.state is CallbackState.EXPIRED and task.close_reason.startswith("ttl")
+    assert "callcenter.CallbackLate" in topics(app)
+    assert agents.get_agent(app.uow(), aid).state is AgentState.RINGING
+    assert calls.close_stale_calls(app.uow(), app.deps) == 1
+    assert agents.get_agent(app.uow(), aid).state is AgentState.IDLE
+    [hung] = calls.list_calls(app.uow(), {"result": CallResult.FAILED}, None, 10)
+    assert hung.call_id == "hung"
