@@ -24,7 +24,10 @@ DATA = Path(os.environ.get("CALLOPS_DATA_DIR", "var")).resolve()
 REDIS_PORT = int(os.environ.get("CALLOPS_REDIS_PORT", "6390"))
 # The gRPC services and their ports; each has `python -m services.<name> serve|migrate`, a
 # Celery worker module `services.<name>.worker` and its own SQLite file.
-SERVICES = {"customer": int(os.environ.get("CALLOPS_CUSTOMER_PORT", "50051"))}
+SERVICES = {
+    "customer": int(os.environ.get("CALLOPS_CUSTOMER_PORT", "50051")),
+    "callcenter": int(os.environ.get("CALLOPS_CALLCENTER_PORT", "50053")),
+}
 
 
 @dataclass
@@ -84,6 +87,7 @@ def main() -> None:
         "CALLOPS_BROKER_URL": broker,
         "CALLOPS_DATA_DIR": str(DATA),
         "CALLOPS_GRPC_HOST": "127.0.0.1",
+        "CALLOPS_CUSTOMER_ADDRESS": f"127.0.0.1:{SERVICES['customer']}",
     }
     components = [
         Component(
