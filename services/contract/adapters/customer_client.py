@@ -1,0 +1,66 @@
+"""The contract service's view of the customer service: does a customer exist."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Protocol
+
+import grpc
+
+from callops.customer.v1 import customer_pb2, customer_pb2_grpc
+from services.common.auth import issue_token
+from services.common.config import ServiceSettings
+from services.common.errors import InvalidArgument, Unavailable
+
+SERVICE_USER = "contract-service"
+TOKEN_TTL_SECONDS = 3600
+
+
+class CustomerDirectory(Protocol):
+    def check_exists(self, customer: str, field: str) -> None:
+        """Raises InvalidArgument naming `field` when there is no such customer, and
+        Unavailable when the customer service cannot answer."""
+
+
+class GrpcCustomerDirectory:
+    """Asks CustomerService.GetCustomer with a `service` token of its own."""
+
+    def __init__(self, settings: ServiceSettings, address: str, timeout: float = 5.0) -> None:
+        self._settings = settings
+        self._channel = grpc.insecure_channel(address)
+        self._stub = customer_pb2_grpc.CustomerServiceStub(self._channel)
+        self._timeout = timeout
+        self._lock = threading.Lock()
+        self._token = ""
+        self._token_expires = 0.0
+
+    def _bearer(self) -> str:
+        with self._lock:
+            if time.time() > self._token_expires - 60:
+                self._token = issue_token(
+                    self._settings, SERVICE_USER, ["service"], ttl_seconds=TOKEN_TTL_SECONDS
+                )
+                self._token_expires = time.time() + TOKEN_TTL_SECONDS
+            return self._token
+
+    def check_exists(self, customer: str, field: str) -> None:
+        try:
+            self._stub.GetCustomer(
+                customer_pb2.GetCustomerRequest(name=customer),
+                metadata=(("authorization", f"Bearer {self._bearer()}"),),
+                timeout=self._timeout,
+            )
+        except grpc.RpcError as exc:
+            code = exc.code() if isinstance(exc, grpc.Call) else None
+            if code in (grpc.StatusCode.NOT_FOUND, grpc.StatusCode.INVALID_ARGUMENT):
+                raise InvalidArgument.of(
+                    field, f"no customer {customer}", reason="UNKNOWN_CUSTOMER"
+                ) from None
+            raise Unavailable(
+                f"the customer service cannot check {customer} now ({code}); retry later",
+                reason="CUSTOMER_SERVICE_UNAVAILABLE",
+            ) from None
+
+    def close(self) -> None:
+        self._channel.close()

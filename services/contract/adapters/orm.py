@@ -1,0 +1,107 @@
+"""The contract service's tables. Line items, milestones, approval steps and signatures live
+in JSON columns of the contract row: they are always read and written with it."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    Date,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+)
+
+from services.common.db import Amount, UTCDateTime, new_metadata, sequences_table
+from services.common.outbox import outbox_tables
+from services.common.uow import idempotency_table
+
+metadata = new_metadata()
+
+sequences = sequences_table(metadata)
+outbox, processed_events = outbox_tables(metadata)
+idempotency_keys = idempotency_table(metadata)
+
+ID = String(32)
+
+contracts = Table(
+    "contracts",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("number", String(20), nullable=False, unique=True),
+    Column("title", String(200), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("customer_id", ID, nullable=False, index=True),
+    Column("owner", String(80), nullable=False, index=True),
+    Column("department", String(100), nullable=False, default="", index=True),
+    Column("state", String(20), nullable=False, index=True),
+    # Derived from the line items; a column so reports can sum and sort in SQL.
+    Column("total_amount", Amount, nullable=False),
+    Column("start_date", Date, nullable=False),
+    Column("end_date", Date, nullable=False, index=True),
+    Column("signed_date", Date, nullable=True),
+    Column("payment_terms", Text, nullable=False, default=""),
+    Column("breach_liability", Text, nullable=False, default=""),
+    Column("dispute_resolution", String(20), nullable=False),
+    Column("line_items", JSON, nullable=False),
+    Column("payment_milestones", JSON, nullable=False),
+    Column("approval", JSON, nullable=False),
+    Column("signatures", JSON, nullable=False),
+    Column("predecessor_id", ID, nullable=True),
+    Column("successor_id", ID, nullable=True),
+    Column("termination_date", Date, nullable=True),
+    Column("termination_reason", Text, nullable=False, default=""),
+    Column("template_id", ID, nullable=True),
+    Column("template_version", Integer, nullable=False, default=0),
+    Column("blanks", JSON, nullable=False),
+    Column("rendered_text", Text, nullable=False, default=""),
+    Column("rendered_text_masked", Text, nullable=False, default=""),
+    # Compare-and-set: every update says which version it read (optimistic locking).
+    Column("version", Integer, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Index("ix_contracts_created_at_id", "created_at", "id"),
+)
+
+# One row per version of a template; a version never changes once published.
+contract_templates = Table(
+    "contract_templates",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("display_name", String(200), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("clauses", JSON, nullable=False),
+    Column("blanks", JSON, nullable=False),
+    Column("created_by", String(80), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+# The figures last reported per customer: a change is reported once, an unchanged one never.
+customer_figures = Table(
+    "customer_figures",
+    metadata,
+    Column("customer_id", ID, primary_key=True),
+    Column("annual_contract_amount", Amount, nullable=False),
+    Column("longest_overdue_days", Integer, nullable=False),
+    Column("cooperation_start_date", Date, nullable=True),
+    Column("reported_at", UTCDateTime, nullable=False),
+)
+
+# Append-only: rows are inserted, never updated or deleted.
+contract_history = Table(
+    "contract_history",
+    metadata,
+    Column(
+        "id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    ),
+    Column("contract_id", ID, nullable=False, index=True),
+    Column("action", String(40), nullable=False),
+    Column("actor", String(80), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("before", JSON, nullable=False),
+    Column("after", JSON, nullable=False),
+)

@@ -1,0 +1,105 @@
+"""Composition root of the contract service: engine, unit of work, relay, servicer, worker."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from services.common.celery_app import make_celery
+from services.common.db import make_engine
+from services.common.migrations import ensure_migrated
+from services.common.outbox import CeleryEventPublisher, EventPublisher, OutboxRelay, RelayLoop
+from services.common.pagination import PageTokens
+from services.common.server import ServiceRegistration
+from services.contract.adapters import orm
+from services.contract.adapters.customer_client import CustomerDirectory, GrpcCustomerDirectory
+from services.contract.adapters.uow import ContractUnitOfWork
+from services.contract.config import ContractSettings
+from services.contract.entrypoints.servicer import POLICY, SERVICE, ContractServicer, add_to_server
+from services.contract.service_layer.contracts import Deps
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+@dataclass
+class ContractApp:
+    """Everything wired: what the server, the worker and the tests use."""
+
+    settings: ContractSettings
+    engine: Engine
+    session_factory: sessionmaker[Session]
+    relay: OutboxRelay
+    relay_loop: RelayLoop
+    deps: Deps
+
+    def uow(self) -> ContractUnitOfWork:
+        return ContractUnitOfWork(
+            self.session_factory,
+            orm.outbox,
+            after_commit=self.relay_loop.kick,
+            clock=self.deps.clock,
+        )
+
+    def servicer(self) -> ContractServicer:
+        return ContractServicer(self.uow, self.deps, page_tokens(self.settings))
+
+
+def page_tokens(settings: ContractSettings) -> PageTokens:
+    # Every replica must accept every other's tokens: derive the key from shared config.
+    secret = settings.jwt_secret.get_secret_value() if settings.jwt_secret else settings.jwt_issuer
+    return PageTokens(hashlib.sha256(f"contract-page-tokens:{secret}".encode()).digest())
+
+
+def bootstrap(
+    settings: ContractSettings,
+    *,
+    publisher: EventPublisher | None = None,
+    customers: CustomerDirectory | None = None,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    check_migrated: bool = True,
+) -> ContractApp:
+    engine = make_engine(
+        settings.database_url_or_default(),
+        json_serializer=lambda o: json.dumps(o, ensure_ascii=False),
+    )
+    if check_migrated:
+        ensure_migrated(engine, MIGRATIONS, "contract")
+    if publisher is None:
+        publisher = CeleryEventPublisher(
+            make_celery("contract", settings.broker_url), settings.event_routes
+        )
+    if customers is None:
+        customers = GrpcCustomerDirectory(settings, settings.customer_address)
+    relay = OutboxRelay(engine, orm.outbox, publisher)
+    return ContractApp(
+        settings=settings,
+        engine=engine,
+        session_factory=sessionmaker(engine, expire_on_commit=False),
+        relay=relay,
+        relay_loop=RelayLoop(relay, settings.outbox_poll_seconds),
+        deps=Deps(
+            settings.rules(),
+            customers,
+            settings.timezone,
+            clock,
+            settings.expiry_warning_days,
+        ),
+    )
+
+
+def registration(settings: ContractSettings) -> ServiceRegistration:
+    app = bootstrap(settings)
+    servicer = app.servicer()
+    return ServiceRegistration(
+        service_names=[SERVICE],
+        add_to_server=lambda server: add_to_server(servicer, server),
+        policy=POLICY,
+        background=[app.relay_loop.run],
+    )

@@ -1,0 +1,81 @@
+"""What happens to contracts, as events the customer service, search and alerts react to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from services.common.events import Event
+
+
+@dataclass(frozen=True)
+class ContractEvent(Event):
+    service = "contract"
+
+
+@dataclass(frozen=True)
+class ContractSubmitted(ContractEvent):
+    contract: str
+    waiting_for: str  # the role or person of the first step: who is notified
+
+
+@dataclass(frozen=True)
+class ContractApproved(ContractEvent):
+    """One step approved; `final` when the whole chain is."""
+
+    contract: str
+    step: str
+    approver: str
+    final: bool
+    waiting_for: str
+
+
+@dataclass(frozen=True)
+class ContractRejected(ContractEvent):
+    contract: str
+    step: str
+    approver: str
+
+
+@dataclass(frozen=True)
+class ContractSigned(ContractEvent):
+    contract: str
+    party: str
+
+
+@dataclass(frozen=True)
+class ContractActivated(ContractEvent):
+    contract: str
+    customer: str
+
+
+@dataclass(frozen=True)
+class ContractTerminated(ContractEvent):
+    contract: str
+    termination_date: date
+    reason: str
+
+
+@dataclass(frozen=True)
+class ContractRenewed(ContractEvent):
+    contract: str
+    successor: str
+
+
+@dataclass(frozen=True)
+class PaymentReceived(ContractEvent):
+    contract: str
+    milestone: str
+    amount: Decimal
+    received_date: date
+
+
+@dataclass(frozen=True)
+class CustomerFiguresChanged(ContractEvent):
+    """The payload the customer service consumes to grade and rate the customer."""
+
+    customer: str
+    annual_contract_amount: Decimal
+    longest_overdue_days: int
+    cooperation_start_date: date | None
