@@ -26,6 +26,7 @@ REDIS_PORT = int(os.environ.get("CALLOPS_REDIS_PORT", "6390"))
 # Celery worker module `services.<name>.worker` and its own SQLite file.
 SERVICES = {
     "customer": int(os.environ.get("CALLOPS_CUSTOMER_PORT", "50051")),
+    "contract": int(os.environ.get("CALLOPS_CONTRACT_PORT", "50052")),
     "callcenter": int(os.environ.get("CALLOPS_CALLCENTER_PORT", "50053")),
 }
 
