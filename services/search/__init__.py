@@ -1,0 +1,1 @@
+"""Search service: full-text contract search for legal staff."""

@@ -1,0 +1,1 @@
+"""Search engines: the protocol and its tantivy and Elasticsearch implementations."""

@@ -1,0 +1,62 @@
+"""The port every search engine implements, and the pieces of behaviour they share."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from services.common.errors import NotFound
+from services.search.domain.documents import ContractDocument
+from services.search.domain.requests import SearchRequest, SearchResult, Visibility
+
+
+@dataclass(frozen=True)
+class IndexReport:
+    """What an index call did: documents written, and ones skipped as not newer."""
+
+    written: int
+    skipped_stale: int
+
+
+@dataclass(frozen=True)
+class EngineHealth:
+    serving: bool
+    documents: int
+    detail: str = ""
+
+
+class ContractNotIndexed(NotFound):
+    default_reason = "CONTRACT_NOT_INDEXED"
+
+
+class SearchEngine(Protocol):
+    """Full-text contract search.
+
+    `index` is idempotent by id and ordered by version: a document replaces the stored one
+    only when its version is higher, so replayed or reordered events are harmless.
+    """
+
+    def index(self, documents: Iterable[ContractDocument]) -> IndexReport: ...
+
+    def delete(self, contract_id: str) -> bool: ...
+
+    def search(self, request: SearchRequest) -> SearchResult: ...
+
+    def more_like_this(
+        self, contract_id: str, visibility: Visibility, limit: int = 10
+    ) -> SearchResult: ...
+
+    def count(self, visibility: Visibility) -> int: ...
+
+    def health(self) -> EngineHealth: ...
+
+
+def newest_per_id(documents: Iterable[ContractDocument]) -> Sequence[ContractDocument]:
+    """Within one batch, only the highest version of each id counts."""
+    newest: dict[str, ContractDocument] = {}
+    for doc in documents:
+        seen = newest.get(doc.id)
+        if seen is None or doc.version > seen.version:
+            newest[doc.id] = doc
+    return list(newest.values())

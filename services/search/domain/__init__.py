@@ -1,0 +1,1 @@
+"""Search domain: indexed contract documents, the query language, requests and results."""
