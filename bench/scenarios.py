@@ -62,6 +62,8 @@ class Scenario(Protocol):
 SCENARIOS: dict[str, str] = {
     "echo": "bench.scenarios:EchoScenario",
     "customer_lookup_by_phone": "bench.customer_lookup:CustomerLookupByPhone",
+    "callcenter_screen_pop": "bench.callcenter_calls:CallCenterScreenPop",
+    "callcenter_missed_offer": "bench.callcenter_calls:CallCenterMissedOffer",
 }
 
 

@@ -169,3 +169,25 @@ async def linked_services(
     await server.stop(None)
     await directory.close()
     app.engine.dispose()
+
+
+@pytest_asyncio.fixture
+async def pushing_callcenter(
+    tmp_path: Path, clock: Clock, publisher: RecordingPublisher, fake_directory: FakeDirectory
+) -> AsyncIterator[CallCenterCaller]:
+    """The call center with its in-process callback assigner running and polls so slow
+    (10 s stream, 1 h assigner) that only the in-process wake-ups can explain a quick offer."""
+    app = make_callcenter_app(
+        f"sqlite:///{tmp_path / 'callcenter.db'}",
+        clock,
+        publisher,
+        fake_directory,
+        agent_stream_poll_ms=10_000,
+        callback_assign_poll_seconds=3600,
+    )
+    assert app.assigner is not None
+    assigner = asyncio.create_task(app.assigner.run())
+    async for caller in _serve_callcenter(app):
+        yield caller
+    assigner.cancel()
+    app.engine.dispose()

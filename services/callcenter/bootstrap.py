@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,6 +23,8 @@ from services.callcenter.entrypoints.servicer import (
     CallCenterServicer,
     add_to_server,
 )
+from services.callcenter.entrypoints.wakeups import AgentWakeups, CallbackAssigner
+from services.callcenter.service_layer import callbacks
 from services.callcenter.service_layer.deps import Deps
 from services.common.celery_app import make_celery
 from services.common.db import make_engine
@@ -45,6 +47,16 @@ class CallCenterApp:
     relay_loop: RelayLoop
     deps: Deps
     directory: CustomerDirectory
+    # Kicked after a commit here with the agents it touched: their streams look now.
+    changes: AgentWakeups = field(default_factory=AgentWakeups)
+    assigner: CallbackAssigner | None = None
+
+    def __post_init__(self) -> None:
+        if self.assigner is None:
+            self.assigner = CallbackAssigner(
+                lambda: callbacks.assign_pending(self.uow, self.deps),
+                self.settings.callback_assign_poll_seconds,
+            )
 
     def uow(self) -> CallCenterUnitOfWork:
         return CallCenterUnitOfWork(
@@ -52,6 +64,7 @@ class CallCenterApp:
             orm.outbox,
             after_commit=self.relay_loop.kick,
             clock=self.deps.clock,
+            agents_changed=self.changes.kick,
         )
 
     def servicer(self) -> CallCenterServicer:
@@ -62,6 +75,8 @@ class CallCenterApp:
             self.directory,
             self.settings.screen_pop_deadline_ms / 1000,
             self.settings.agent_stream_poll_ms / 1000,
+            changes=self.changes,
+            assigner=self.assigner,
         )
 
 
@@ -109,5 +124,5 @@ def registration(settings: CallCenterSettings) -> ServiceRegistration:
         service_names=[SERVICE],
         add_to_server=lambda server: add_to_server(servicer, server),
         policy=POLICY,
-        background=[app.relay_loop.run],
+        background=[app.relay_loop.run, *([app.assigner.run] if app.assigner else [])],
     )

@@ -27,6 +27,9 @@ class CallCenterSettings(ServiceSettings):
     phone_region: str = "CN"
     # How often an agent event stream looks for changes (any replica may make them).
     agent_stream_poll_ms: int = Field(250, ge=10, le=10_000)
+    # The service reserves callbacks itself when a call is missed or an agent is freed, and
+    # looks again this often; the worker's beat task does the same for every replica.
+    callback_assign_poll_seconds: float = Field(5.0, gt=0, le=3600)
 
     def deps(self) -> Deps:
         return Deps(
@@ -39,4 +42,5 @@ class CallCenterSettings(ServiceSettings):
             ),
             call_watchdog=timedelta(minutes=self.call_watchdog_minutes),
             region=self.phone_region,
+            time_zone=self.timezone,
         )

@@ -8,6 +8,7 @@ import contextlib
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextvars import ContextVar, Token
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import grpc
@@ -105,7 +106,7 @@ class RequestIdInterceptor(_WrappingInterceptor):
             await context.send_initial_metadata((("x-request-id", rid[:64]),))
             yield
         finally:
-            request_id.reset(token)
+            _reset(request_id, token)
 
 
 class ObservabilityInterceptor(_WrappingInterceptor):
@@ -188,7 +189,14 @@ class AuthInterceptor(_WrappingInterceptor):
         try:
             yield
         finally:
-            current_principal.reset(token)
+            _reset(current_principal, token)
+
+
+def _reset(var: ContextVar[Any], token: Token[Any]) -> None:
+    # A cancelled stream is finalized in another context, where the token is not valid; the
+    # RPC's context goes away with it, so there is nothing left to restore.
+    with contextlib.suppress(ValueError):
+        var.reset(token)
 
 
 class ErrorInterceptor(_WrappingInterceptor):

@@ -104,6 +104,8 @@ calls = Table(
     Column("version", Integer, nullable=False),
     Column("created_at", UTCDateTime, nullable=False, index=True),
     Column("updated_at", UTCDateTime, nullable=True),
+    # The reports select their period by offer time.
+    Index("ix_calls_offered_at", "offered_at"),
 )
 
 # (call, event type) seen: a retried event is recognised and changes nothing.

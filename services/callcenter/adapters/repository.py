@@ -160,6 +160,9 @@ class CallbackRepository:
             .where(t.c.phone_number == phone_number, t.c.state.in_(model.OPEN_CALLBACK_STATES))
             .order_by(t.c.last_missed_at.desc())
             .with_for_update()
+            # Pending changes are flushed at commit, where a concurrent change of the same
+            # rows is reported as a stale etag the caller can retry.
+            .execution_options(autoflush=False)
         )
         return list(self.session.scalars(stmt).all())
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Self
+from collections.abc import Callable
+from typing import Any, Self
 
 from services.callcenter.adapters import orm
+from services.callcenter.adapters.report_queries import ReportQueries
 from services.callcenter.adapters.repository import (
     AgentRepository,
     CallbackRepository,
@@ -20,12 +22,23 @@ class CallCenterUnitOfWork(SqlUnitOfWork):
     agents: AgentRepository
     calls: CallRepository
     callbacks: CallbackRepository
+    reports: ReportQueries
+
+    def __init__(
+        self,
+        *args: Any,
+        agents_changed: Callable[[set[str]], None] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self._agents_changed = agents_changed
 
     def __enter__(self) -> Self:
         super().__enter__()
         self.agents = AgentRepository(self.session)
         self.calls = CallRepository(self.session)
         self.callbacks = CallbackRepository(self.session)
+        self.reports = ReportQueries(self.session)
         return self
 
     def commit(self) -> list[Event]:
@@ -33,7 +46,22 @@ class CallCenterUnitOfWork(SqlUnitOfWork):
         for entity in [*self.session.new, *self.session.identity_map.values()]:
             if isinstance(entity, model.Agent) and entity.changes:
                 self.agents.record_changes(entity)
-        return super().commit()
+        touched = self._touched_agents()
+        events = super().commit()
+        if self._agents_changed is not None and touched:
+            self._agents_changed(touched)
+        return events
+
+    def _touched_agents(self) -> set[str]:
+        """The agents whose desktops show something this commit changes: the agent itself, or
+        a callback reserved for it."""
+        touched: set[str] = set()
+        for entity in [*self.session.new, *self.session.dirty]:
+            if isinstance(entity, model.Agent):
+                touched.add(entity.id)
+            elif isinstance(entity, model.CallbackTask) and entity.agent_id:
+                touched.add(entity.agent_id)
+        return touched
 
     def claim_event(self, event_id: str, handler: str) -> bool:
         return claim_event(self.session, orm.processed_events, event_id, handler, self.clock())

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from callops.callcenter.v1 import callcenter_pb2 as pb
-from services.callcenter.domain import model
+from services.callcenter.domain import model, reports
 from services.callcenter.domain.phones import peer_number
+from services.callcenter.domain.reports import ReportPeriod
 from services.callcenter.service_layer.agents import AgentValues
 from services.callcenter.service_layer.screen_pop import ScreenPop
 from services.common import convert
@@ -196,4 +197,99 @@ def callback_out(t: model.CallbackTask, who: Principal) -> pb.CallbackTask:
         create_time=convert.timestamp(t.created_at),
         update_time=convert.timestamp(t.updated_at),
         etag=str(t.version),
+    )
+
+
+# --- reports ----------------------------------------------------------------------------------
+
+
+def report_period(msg: pb.ReportPeriod, time_zone: str) -> ReportPeriod:
+    start = convert.from_date(msg.start_date, "period.start_date")
+    end = convert.from_date(msg.end_date, "period.end_date")
+    return ReportPeriod.of(start, end, time_zone)
+
+
+def report_period_out(period: ReportPeriod) -> pb.ReportPeriod:
+    return pb.ReportPeriod(
+        start_date=convert.to_date(period.start), end_date=convert.to_date(period.end)
+    )
+
+
+def agent_performance_out(p: reports.AgentPerformance) -> pb.AgentPerformance:
+    return pb.AgentPerformance(
+        agent=_ref("agents", p.agent_id),
+        display_name=p.display_name,
+        team=p.team,
+        calls_handled=p.calls.handled,
+        inbound_handled=p.calls.inbound_handled,
+        outbound_handled=p.calls.outbound_handled,
+        talk_seconds=p.calls.talk_seconds,
+        wrap_up_seconds=p.wrap_up_seconds,
+        average_handle_seconds=p.average_handle_seconds,
+        missed=p.calls.missed,
+        callbacks_done=p.callbacks.done,
+        average_callback_seconds=p.average_callback_seconds,
+        logged_in_seconds=p.logged_in_seconds,
+        on_break_seconds=p.on_break_seconds,
+        state_times=[
+            pb.AgentStateTime(state=STATE.out(state), seconds=seconds)
+            for state, seconds in p.state_seconds.items()
+        ],
+        occupancy=p.occupancy,
+    )
+
+
+def call_volume_out(v: reports.CallVolume) -> pb.CallVolume:
+    return pb.CallVolume(
+        inbound=v.inbound,
+        outbound=v.outbound,
+        answered=v.answered,
+        abandoned=v.abandoned,
+        answered_within_threshold=v.answered_within_threshold,
+        answer_wait_seconds=v.answer_wait_seconds,
+    )
+
+
+def call_statistics_out(s: reports.CallStatistics) -> pb.CallStatisticsReport:
+    return pb.CallStatisticsReport(
+        period=report_period_out(s.period),
+        time_zone=s.period.time_zone,
+        total=call_volume_out(s.total),
+        answer_rate=s.answer_rate,
+        abandonment_rate=s.abandonment_rate,
+        service_level_threshold_seconds=s.threshold_seconds,
+        service_level=s.service_level,
+        service_level_target=reports.SERVICE_LEVEL_TARGET,
+        average_speed_of_answer_seconds=s.average_speed_of_answer,
+        by_hour=[
+            pb.HourlyCallVolume(hour=hour, volume=call_volume_out(v))
+            for hour, v in enumerate(s.by_hour)
+        ],
+        by_day=[
+            pb.DailyCallVolume(date=convert.to_date(day), volume=call_volume_out(v))
+            for day, v in s.by_day.items()
+        ],
+    )
+
+
+def region_calls_out(r: reports.RegionCalls) -> pb.RegionCalls:
+    return pb.RegionCalls(
+        region=r.region,
+        inbound=r.inbound,
+        answered=r.answered,
+        abandoned=r.abandoned,
+        outbound=r.outbound,
+    )
+
+
+def sales_results_out(r: reports.SalesResults) -> pb.AgentSalesResults:
+    return pb.AgentSalesResults(
+        agent=_ref("agents", r.agent_id),
+        display_name=r.display_name,
+        outbound_calls=r.outbound_calls,
+        connected_calls=r.connected_calls,
+        results=[
+            pb.SalesResultCount(sales_result=SALES_RESULT.out(result), calls=calls)
+            for result, calls in r.results.items()
+        ],
     )

@@ -14,8 +14,10 @@ from callops.callcenter.v1 import callcenter_pb2_grpc
 from services.callcenter.adapters.customer_client import CustomerDirectory
 from services.callcenter.adapters.uow import CallCenterUnitOfWork
 from services.callcenter.domain import model
+from services.callcenter.domain.reports import service_level_threshold
 from services.callcenter.entrypoints import converters as cv
-from services.callcenter.service_layer import agents, callbacks, calls
+from services.callcenter.entrypoints.wakeups import AgentWakeups, CallbackAssigner, Wakeup
+from services.callcenter.service_layer import agents, callbacks, calls, reports
 from services.callcenter.service_layer.deps import Deps
 from services.callcenter.service_layer.screen_pop import screen_pop
 from services.common import convert
@@ -50,6 +52,10 @@ RIGHTS = {
     "AcceptCallback": "callbacks.work",
     "RejectCallback": "callbacks.work",
     "CompleteCallback": "callbacks.work",
+    "GetAgentPerformanceReport": "calls.report",
+    "GetCallStatisticsReport": "calls.report",
+    "GetRegionCallReport": "calls.report",
+    "GetSalesResultReport": "calls.report",
 }
 POLICY = {f"/{SERVICE}/{method}": right for method, right in RIGHTS.items()}
 
@@ -113,6 +119,8 @@ class CallCenterServicer(callcenter_pb2_grpc.CallCenterServiceServicer):
         directory: CustomerDirectory,
         screen_pop_deadline: float,
         stream_poll: float = 0.25,
+        changes: AgentWakeups | None = None,
+        assigner: CallbackAssigner | None = None,
     ) -> None:
         self._uow = uow_factory
         self._deps = deps
@@ -120,6 +128,13 @@ class CallCenterServicer(callcenter_pb2_grpc.CallCenterServiceServicer):
         self._directory = directory
         self._deadline = screen_pop_deadline
         self._poll = stream_poll
+        self._changes = changes or AgentWakeups()
+        self._assigner = assigner
+
+    def _assign_soon(self) -> None:
+        """A callback may now be placed: a call was missed or an agent became free."""
+        if self._assigner is not None:
+            self._assigner.kick()
 
     async def _run(self, fn: Callable[..., R], *args: Any, **kwargs: Any) -> R:
         # Use cases are synchronous SQLAlchemy code: run them off the event loop.
@@ -165,7 +180,9 @@ class CallCenterServicer(callcenter_pb2_grpc.CallCenterServiceServicer):
 
     async def LoginAgent(self, request: pb.LoginAgentRequest, context: Any) -> pb.Agent:
         aid = convert.parse_name(request.name, "agents", "name")
-        return cv.agent_out(await self._run(agents.login_agent, self._deps, aid, _actor()))
+        agent = await self._run(agents.login_agent, self._deps, aid, _actor())
+        self._assign_soon()
+        return cv.agent_out(agent)
 
     async def SetAgentStatus(self, request: pb.SetAgentStatusRequest, context: Any) -> pb.Agent:
         aid = convert.parse_name(request.name, "agents", "name")
@@ -181,17 +198,20 @@ class CallCenterServicer(callcenter_pb2_grpc.CallCenterServiceServicer):
             request.etag,
             _actor(),
         )
+        self._assign_soon()
         return cv.agent_out(agent)
 
     async def StreamAgentEvents(
         self, request: pb.StreamAgentEventsRequest, context: Any
     ) -> AsyncIterator[pb.AgentEvent]:
-        """Polls the database: changes made by any replica or worker reach the stream."""
+        """Reads the database when a commit of this replica touched the agent, and at least
+        every poll interval: changes made by other replicas or workers reach it too."""
         aid = convert.parse_name(request.agent, "agents", "agent")
         actor, who = _actor(), _principal()
         version = -1
         sent: set[str] = set()
         while True:
+            ticket = self._changes.ticket(aid)
             agent, reserved = await self._run(agents.agent_view, aid, actor)
             if agent.version != version:
                 version = agent.version
@@ -201,7 +221,7 @@ class CallCenterServicer(callcenter_pb2_grpc.CallCenterServiceServicer):
                 if key not in sent:
                     sent.add(key)
                     yield pb.AgentEvent(callback_reserved=cv.callback_out(task, who))
-            await asyncio.sleep(self._poll)
+            await Wakeup.wait(ticket, self._poll)
 
     # --- calls --------------------------------------------------------------------------------
 
@@ -230,6 +250,8 @@ class CallCenterServicer(callcenter_pb2_grpc.CallCenterServiceServicer):
             pop.customer_id if pop else None,
             _actor(),
         )
+        if not duplicate and data.type is model.EventType.ENDED:
+            self._assign_soon()  # a missed call to place, or an agent free again
         reply = pb.ReportCallEventResponse(call=cv.call_out(call, who), duplicate=duplicate)
         if pop is not None:
             reply.screen_pop.CopyFrom(cv.screen_pop_out(pop))
@@ -266,6 +288,7 @@ class CallCenterServicer(callcenter_pb2_grpc.CallCenterServiceServicer):
             request.etag,
             _actor(),
         )
+        self._assign_soon()
         return cv.call_out(call, _principal())
 
     # --- callbacks ----------------------------------------------------------------------------
@@ -294,6 +317,7 @@ class CallCenterServicer(callcenter_pb2_grpc.CallCenterServiceServicer):
     ) -> pb.CallbackTask:
         tid, aid = self._names(request.name, request.agent)
         task = await self._run(callbacks.accept_callback, self._deps, tid, aid, _actor())
+        self._assign_soon()  # the agent is free again for the next one
         return cv.callback_out(task, _principal())
 
     async def RejectCallback(
@@ -301,6 +325,7 @@ class CallCenterServicer(callcenter_pb2_grpc.CallCenterServiceServicer):
     ) -> pb.CallbackTask:
         tid, aid = self._names(request.name, request.agent)
         task = await self._run(callbacks.reject_callback, self._deps, tid, aid, _actor())
+        self._assign_soon()
         return cv.callback_out(task, _principal())
 
     async def CompleteCallback(
@@ -311,6 +336,50 @@ class CallCenterServicer(callcenter_pb2_grpc.CallCenterServiceServicer):
             callbacks.complete_callback, self._deps, tid, aid, request.result, _actor()
         )
         return cv.callback_out(task, _principal())
+
+    # --- reports ------------------------------------------------------------------------------
+
+    async def GetAgentPerformanceReport(
+        self, request: pb.GetAgentPerformanceReportRequest, context: Any
+    ) -> pb.AgentPerformanceReport:
+        period = cv.report_period(request.period, self._deps.time_zone)
+        rows = await self._run(reports.agent_performance, self._deps, period, request.team)
+        return pb.AgentPerformanceReport(
+            period=cv.report_period_out(period),
+            time_zone=period.time_zone,
+            agents=[cv.agent_performance_out(r) for r in rows],
+        )
+
+    async def GetCallStatisticsReport(
+        self, request: pb.GetCallStatisticsReportRequest, context: Any
+    ) -> pb.CallStatisticsReport:
+        period = cv.report_period(request.period, self._deps.time_zone)
+        threshold = service_level_threshold(request.service_level_threshold_seconds)
+        stats = await self._run(reports.call_statistics, period, threshold)
+        return cv.call_statistics_out(stats)
+
+    async def GetRegionCallReport(
+        self, request: pb.GetRegionCallReportRequest, context: Any
+    ) -> pb.RegionCallReport:
+        period = cv.report_period(request.period, self._deps.time_zone)
+        rows = await self._run(reports.region_calls, period)
+        return pb.RegionCallReport(
+            period=cv.report_period_out(period),
+            time_zone=period.time_zone,
+            regions=[cv.region_calls_out(r) for r in rows],
+        )
+
+    async def GetSalesResultReport(
+        self, request: pb.GetSalesResultReportRequest, context: Any
+    ) -> pb.SalesResultReport:
+        period = cv.report_period(request.period, self._deps.time_zone)
+        total, rows = await self._run(reports.sales_results, period, request.team)
+        return pb.SalesResultReport(
+            period=cv.report_period_out(period),
+            time_zone=period.time_zone,
+            total=cv.sales_results_out(total),
+            agents=[cv.sales_results_out(r) for r in rows],
+        )
 
 
 def add_to_server(servicer: CallCenterServicer, server: grpc.aio.Server) -> None:

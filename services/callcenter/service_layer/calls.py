@@ -9,11 +9,14 @@ from services.callcenter.adapters.uow import CallCenterUnitOfWork
 from services.callcenter.domain import events, model
 from services.callcenter.service_layer.agents import check_actor
 from services.callcenter.service_layer.deps import Deps
-from services.common.errors import FailedPrecondition
+from services.common.errors import FailedPrecondition, StaleEtag
 
 
 def _counts_as_missed(call: model.Call) -> bool:
     return call.missed and bool(call.peer_number)
+
+
+CONFLICT_ATTEMPTS = 3
 
 
 def report_call_event(
@@ -25,7 +28,25 @@ def report_call_event(
     actor: str | None = None,
 ) -> tuple[model.Call, bool]:
     """Applies one event; returns the call and whether the event was a repeat. Repeats change
-    nothing; events in any order converge on the same record."""
+    nothing; events in any order converge on the same record. The phone cannot read and
+    retry like a person: an agent changed concurrently (a reservation) is read again here."""
+    for attempt in range(1, CONFLICT_ATTEMPTS + 1):
+        try:
+            return _report_call_event(uow, deps, agent_id, data, customer_id, actor)
+        except StaleEtag:
+            if attempt == CONFLICT_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _report_call_event(
+    uow: CallCenterUnitOfWork,
+    deps: Deps,
+    agent_id: str,
+    data: model.CallEventData,
+    customer_id: str | None,
+    actor: str | None,
+) -> tuple[model.Call, bool]:
     with uow:
         agent = uow.agents.get(agent_id, for_update=True)
         check_actor(agent, actor)

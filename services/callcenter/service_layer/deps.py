@@ -19,4 +19,6 @@ class Deps:
     # A call with no end event after this long is closed by the watchdog.
     call_watchdog: timedelta = timedelta(hours=4)
     region: str = "CN"
+    # The company's time zone: report days and hours are cut in it.
+    time_zone: str = "Asia/Shanghai"
     clock: Callable[[], datetime] = _utc_now

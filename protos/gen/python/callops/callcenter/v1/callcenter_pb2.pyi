@@ -2,6 +2,7 @@ import datetime
 
 from google.protobuf import field_mask_pb2 as _field_mask_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from google.type import date_pb2 as _date_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
@@ -463,3 +464,211 @@ class CompleteCallbackRequest(_message.Message):
     agent: str
     result: str
     def __init__(self, name: _Optional[str] = ..., agent: _Optional[str] = ..., result: _Optional[str] = ...) -> None: ...
+
+class ReportPeriod(_message.Message):
+    __slots__ = ("start_date", "end_date")
+    START_DATE_FIELD_NUMBER: _ClassVar[int]
+    END_DATE_FIELD_NUMBER: _ClassVar[int]
+    start_date: _date_pb2.Date
+    end_date: _date_pb2.Date
+    def __init__(self, start_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., end_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ...) -> None: ...
+
+class GetAgentPerformanceReportRequest(_message.Message):
+    __slots__ = ("period", "team")
+    PERIOD_FIELD_NUMBER: _ClassVar[int]
+    TEAM_FIELD_NUMBER: _ClassVar[int]
+    period: ReportPeriod
+    team: str
+    def __init__(self, period: _Optional[_Union[ReportPeriod, _Mapping]] = ..., team: _Optional[str] = ...) -> None: ...
+
+class AgentStateTime(_message.Message):
+    __slots__ = ("state", "seconds")
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    SECONDS_FIELD_NUMBER: _ClassVar[int]
+    state: Agent.State
+    seconds: int
+    def __init__(self, state: _Optional[_Union[Agent.State, str]] = ..., seconds: _Optional[int] = ...) -> None: ...
+
+class AgentPerformance(_message.Message):
+    __slots__ = ("agent", "display_name", "team", "calls_handled", "inbound_handled", "outbound_handled", "talk_seconds", "wrap_up_seconds", "average_handle_seconds", "missed", "callbacks_done", "average_callback_seconds", "logged_in_seconds", "on_break_seconds", "state_times", "occupancy")
+    AGENT_FIELD_NUMBER: _ClassVar[int]
+    DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    TEAM_FIELD_NUMBER: _ClassVar[int]
+    CALLS_HANDLED_FIELD_NUMBER: _ClassVar[int]
+    INBOUND_HANDLED_FIELD_NUMBER: _ClassVar[int]
+    OUTBOUND_HANDLED_FIELD_NUMBER: _ClassVar[int]
+    TALK_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    WRAP_UP_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    AVERAGE_HANDLE_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    MISSED_FIELD_NUMBER: _ClassVar[int]
+    CALLBACKS_DONE_FIELD_NUMBER: _ClassVar[int]
+    AVERAGE_CALLBACK_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    LOGGED_IN_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    ON_BREAK_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    STATE_TIMES_FIELD_NUMBER: _ClassVar[int]
+    OCCUPANCY_FIELD_NUMBER: _ClassVar[int]
+    agent: str
+    display_name: str
+    team: str
+    calls_handled: int
+    inbound_handled: int
+    outbound_handled: int
+    talk_seconds: int
+    wrap_up_seconds: int
+    average_handle_seconds: float
+    missed: int
+    callbacks_done: int
+    average_callback_seconds: float
+    logged_in_seconds: int
+    on_break_seconds: int
+    state_times: _containers.RepeatedCompositeFieldContainer[AgentStateTime]
+    occupancy: float
+    def __init__(self, agent: _Optional[str] = ..., display_name: _Optional[str] = ..., team: _Optional[str] = ..., calls_handled: _Optional[int] = ..., inbound_handled: _Optional[int] = ..., outbound_handled: _Optional[int] = ..., talk_seconds: _Optional[int] = ..., wrap_up_seconds: _Optional[int] = ..., average_handle_seconds: _Optional[float] = ..., missed: _Optional[int] = ..., callbacks_done: _Optional[int] = ..., average_callback_seconds: _Optional[float] = ..., logged_in_seconds: _Optional[int] = ..., on_break_seconds: _Optional[int] = ..., state_times: _Optional[_Iterable[_Union[AgentStateTime, _Mapping]]] = ..., occupancy: _Optional[float] = ...) -> None: ...
+
+class AgentPerformanceReport(_message.Message):
+    __slots__ = ("period", "time_zone", "agents")
+    PERIOD_FIELD_NUMBER: _ClassVar[int]
+    TIME_ZONE_FIELD_NUMBER: _ClassVar[int]
+    AGENTS_FIELD_NUMBER: _ClassVar[int]
+    period: ReportPeriod
+    time_zone: str
+    agents: _containers.RepeatedCompositeFieldContainer[AgentPerformance]
+    def __init__(self, period: _Optional[_Union[ReportPeriod, _Mapping]] = ..., time_zone: _Optional[str] = ..., agents: _Optional[_Iterable[_Union[AgentPerformance, _Mapping]]] = ...) -> None: ...
+
+class GetCallStatisticsReportRequest(_message.Message):
+    __slots__ = ("period", "service_level_threshold_seconds")
+    PERIOD_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_LEVEL_THRESHOLD_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    period: ReportPeriod
+    service_level_threshold_seconds: int
+    def __init__(self, period: _Optional[_Union[ReportPeriod, _Mapping]] = ..., service_level_threshold_seconds: _Optional[int] = ...) -> None: ...
+
+class CallVolume(_message.Message):
+    __slots__ = ("inbound", "outbound", "answered", "abandoned", "answered_within_threshold", "answer_wait_seconds")
+    INBOUND_FIELD_NUMBER: _ClassVar[int]
+    OUTBOUND_FIELD_NUMBER: _ClassVar[int]
+    ANSWERED_FIELD_NUMBER: _ClassVar[int]
+    ABANDONED_FIELD_NUMBER: _ClassVar[int]
+    ANSWERED_WITHIN_THRESHOLD_FIELD_NUMBER: _ClassVar[int]
+    ANSWER_WAIT_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    inbound: int
+    outbound: int
+    answered: int
+    abandoned: int
+    answered_within_threshold: int
+    answer_wait_seconds: int
+    def __init__(self, inbound: _Optional[int] = ..., outbound: _Optional[int] = ..., answered: _Optional[int] = ..., abandoned: _Optional[int] = ..., answered_within_threshold: _Optional[int] = ..., answer_wait_seconds: _Optional[int] = ...) -> None: ...
+
+class HourlyCallVolume(_message.Message):
+    __slots__ = ("hour", "volume")
+    HOUR_FIELD_NUMBER: _ClassVar[int]
+    VOLUME_FIELD_NUMBER: _ClassVar[int]
+    hour: int
+    volume: CallVolume
+    def __init__(self, hour: _Optional[int] = ..., volume: _Optional[_Union[CallVolume, _Mapping]] = ...) -> None: ...
+
+class DailyCallVolume(_message.Message):
+    __slots__ = ("date", "volume")
+    DATE_FIELD_NUMBER: _ClassVar[int]
+    VOLUME_FIELD_NUMBER: _ClassVar[int]
+    date: _date_pb2.Date
+    volume: CallVolume
+    def __init__(self, date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., volume: _Optional[_Union[CallVolume, _Mapping]] = ...) -> None: ...
+
+class CallStatisticsReport(_message.Message):
+    __slots__ = ("period", "time_zone", "total", "answer_rate", "abandonment_rate", "service_level_threshold_seconds", "service_level", "service_level_target", "average_speed_of_answer_seconds", "by_hour", "by_day")
+    PERIOD_FIELD_NUMBER: _ClassVar[int]
+    TIME_ZONE_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_FIELD_NUMBER: _ClassVar[int]
+    ANSWER_RATE_FIELD_NUMBER: _ClassVar[int]
+    ABANDONMENT_RATE_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_LEVEL_THRESHOLD_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_LEVEL_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_LEVEL_TARGET_FIELD_NUMBER: _ClassVar[int]
+    AVERAGE_SPEED_OF_ANSWER_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    BY_HOUR_FIELD_NUMBER: _ClassVar[int]
+    BY_DAY_FIELD_NUMBER: _ClassVar[int]
+    period: ReportPeriod
+    time_zone: str
+    total: CallVolume
+    answer_rate: float
+    abandonment_rate: float
+    service_level_threshold_seconds: int
+    service_level: float
+    service_level_target: float
+    average_speed_of_answer_seconds: float
+    by_hour: _containers.RepeatedCompositeFieldContainer[HourlyCallVolume]
+    by_day: _containers.RepeatedCompositeFieldContainer[DailyCallVolume]
+    def __init__(self, period: _Optional[_Union[ReportPeriod, _Mapping]] = ..., time_zone: _Optional[str] = ..., total: _Optional[_Union[CallVolume, _Mapping]] = ..., answer_rate: _Optional[float] = ..., abandonment_rate: _Optional[float] = ..., service_level_threshold_seconds: _Optional[int] = ..., service_level: _Optional[float] = ..., service_level_target: _Optional[float] = ..., average_speed_of_answer_seconds: _Optional[float] = ..., by_hour: _Optional[_Iterable[_Union[HourlyCallVolume, _Mapping]]] = ..., by_day: _Optional[_Iterable[_Union[DailyCallVolume, _Mapping]]] = ...) -> None: ...
+
+class GetRegionCallReportRequest(_message.Message):
+    __slots__ = ("period",)
+    PERIOD_FIELD_NUMBER: _ClassVar[int]
+    period: ReportPeriod
+    def __init__(self, period: _Optional[_Union[ReportPeriod, _Mapping]] = ...) -> None: ...
+
+class RegionCalls(_message.Message):
+    __slots__ = ("region", "inbound", "answered", "abandoned", "outbound")
+    REGION_FIELD_NUMBER: _ClassVar[int]
+    INBOUND_FIELD_NUMBER: _ClassVar[int]
+    ANSWERED_FIELD_NUMBER: _ClassVar[int]
+    ABANDONED_FIELD_NUMBER: _ClassVar[int]
+    OUTBOUND_FIELD_NUMBER: _ClassVar[int]
+    region: str
+    inbound: int
+    answered: int
+    abandoned: int
+    outbound: int
+    def __init__(self, region: _Optional[str] = ..., inbound: _Optional[int] = ..., answered: _Optional[int] = ..., abandoned: _Optional[int] = ..., outbound: _Optional[int] = ...) -> None: ...
+
+class RegionCallReport(_message.Message):
+    __slots__ = ("period", "time_zone", "regions")
+    PERIOD_FIELD_NUMBER: _ClassVar[int]
+    TIME_ZONE_FIELD_NUMBER: _ClassVar[int]
+    REGIONS_FIELD_NUMBER: _ClassVar[int]
+    period: ReportPeriod
+    time_zone: str
+    regions: _containers.RepeatedCompositeFieldContainer[RegionCalls]
+    def __init__(self, period: _Optional[_Union[ReportPeriod, _Mapping]] = ..., time_zone: _Optional[str] = ..., regions: _Optional[_Iterable[_Union[RegionCalls, _Mapping]]] = ...) -> None: ...
+
+class GetSalesResultReportRequest(_message.Message):
+    __slots__ = ("period", "team")
+    PERIOD_FIELD_NUMBER: _ClassVar[int]
+    TEAM_FIELD_NUMBER: _ClassVar[int]
+    period: ReportPeriod
+    team: str
+    def __init__(self, period: _Optional[_Union[ReportPeriod, _Mapping]] = ..., team: _Optional[str] = ...) -> None: ...
+
+class SalesResultCount(_message.Message):
+    __slots__ = ("sales_result", "calls")
+    SALES_RESULT_FIELD_NUMBER: _ClassVar[int]
+    CALLS_FIELD_NUMBER: _ClassVar[int]
+    sales_result: Call.SalesResult
+    calls: int
+    def __init__(self, sales_result: _Optional[_Union[Call.SalesResult, str]] = ..., calls: _Optional[int] = ...) -> None: ...
+
+class AgentSalesResults(_message.Message):
+    __slots__ = ("agent", "display_name", "outbound_calls", "connected_calls", "results")
+    AGENT_FIELD_NUMBER: _ClassVar[int]
+    DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    OUTBOUND_CALLS_FIELD_NUMBER: _ClassVar[int]
+    CONNECTED_CALLS_FIELD_NUMBER: _ClassVar[int]
+    RESULTS_FIELD_NUMBER: _ClassVar[int]
+    agent: str
+    display_name: str
+    outbound_calls: int
+    connected_calls: int
+    results: _containers.RepeatedCompositeFieldContainer[SalesResultCount]
+    def __init__(self, agent: _Optional[str] = ..., display_name: _Optional[str] = ..., outbound_calls: _Optional[int] = ..., connected_calls: _Optional[int] = ..., results: _Optional[_Iterable[_Union[SalesResultCount, _Mapping]]] = ...) -> None: ...
+
+class SalesResultReport(_message.Message):
+    __slots__ = ("period", "time_zone", "total", "agents")
+    PERIOD_FIELD_NUMBER: _ClassVar[int]
+    TIME_ZONE_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_FIELD_NUMBER: _ClassVar[int]
+    AGENTS_FIELD_NUMBER: _ClassVar[int]
+    period: ReportPeriod
+    time_zone: str
+    total: AgentSalesResults
+    agents: _containers.RepeatedCompositeFieldContainer[AgentSalesResults]
+    def __init__(self, period: _Optional[_Union[ReportPeriod, _Mapping]] = ..., time_zone: _Optional[str] = ..., total: _Optional[_Union[AgentSalesResults, _Mapping]] = ..., agents: _Optional[_Iterable[_Union[AgentSalesResults, _Mapping]]] = ...) -> None: ...

@@ -112,6 +112,26 @@ class CallCenterServiceStub:
                 request_serializer=callops_dot_callcenter_dot_v1_dot_callcenter__pb2.CompleteCallbackRequest.SerializeToString,
                 response_deserializer=callops_dot_callcenter_dot_v1_dot_callcenter__pb2.CallbackTask.FromString,
                 _registered_method=True)
+        self.GetAgentPerformanceReport = channel.unary_unary(
+                '/callops.callcenter.v1.CallCenterService/GetAgentPerformanceReport',
+                request_serializer=callops_dot_callcenter_dot_v1_dot_callcenter__pb2.GetAgentPerformanceReportRequest.SerializeToString,
+                response_deserializer=callops_dot_callcenter_dot_v1_dot_callcenter__pb2.AgentPerformanceReport.FromString,
+                _registered_method=True)
+        self.GetCallStatisticsReport = channel.unary_unary(
+                '/callops.callcenter.v1.CallCenterService/GetCallStatisticsReport',
+                request_serializer=callops_dot_callcenter_dot_v1_dot_callcenter__pb2.GetCallStatisticsReportRequest.SerializeToString,
+                response_deserializer=callops_dot_callcenter_dot_v1_dot_callcenter__pb2.CallStatisticsReport.FromString,
+                _registered_method=True)
+        self.GetRegionCallReport = channel.unary_unary(
+                '/callops.callcenter.v1.CallCenterService/GetRegionCallReport',
+                request_serializer=callops_dot_callcenter_dot_v1_dot_callcenter__pb2.GetRegionCallReportRequest.SerializeToString,
+                response_deserializer=callops_dot_callcenter_dot_v1_dot_callcenter__pb2.RegionCallReport.FromString,
+                _registered_method=True)
+        self.GetSalesResultReport = channel.unary_unary(
+                '/callops.callcenter.v1.CallCenterService/GetSalesResultReport',
+                request_serializer=callops_dot_callcenter_dot_v1_dot_callcenter__pb2.GetSalesResultReportRequest.SerializeToString,
+                response_deserializer=callops_dot_callcenter_dot_v1_dot_callcenter__pb2.SalesResultReport.FromString,
+                _registered_method=True)
 
 
 class CallCenterServiceServicer:
@@ -232,6 +252,46 @@ class CallCenterServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetAgentPerformanceReport(self, request, context):
+        """Reports (报表) over a period of whole days in the company time zone
+        (Asia/Shanghai unless configured otherwise). Each needs the `calls.report`
+        right. A call belongs to the day and hour of its offer time (when it first
+        rang or was dialled). Figures are computed by the database over all calls
+        of the period, never sampled.
+
+        Per-agent performance (个人业绩 / 客服业绩统计): calls handled, average handle
+        time, missed calls, callbacks done and how fast, time per state and
+        occupancy.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetCallStatisticsReport(self, request, context):
+        """Business call statistics (业务电话统计): volume by hour of day and by day,
+        answer rate, abandonment rate, service level and average speed of answer.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetRegionCallReport(self, request, context):
+        """Calls by region of the other party's number (地区呼叫统计), named in Chinese
+        from the number's prefix (phonenumbers geocoder), such as 北京市 or
+        江苏省连云港市.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetSalesResultReport(self, request, context):
+        """Outbound sales result status (外拨电话销售结果状态报告): outbound calls by the
+        sales result recorded at wrap-up, in total and per agent.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_CallCenterServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -309,6 +369,26 @@ def add_CallCenterServiceServicer_to_server(servicer, server):
                     servicer.CompleteCallback,
                     request_deserializer=callops_dot_callcenter_dot_v1_dot_callcenter__pb2.CompleteCallbackRequest.FromString,
                     response_serializer=callops_dot_callcenter_dot_v1_dot_callcenter__pb2.CallbackTask.SerializeToString,
+            ),
+            'GetAgentPerformanceReport': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetAgentPerformanceReport,
+                    request_deserializer=callops_dot_callcenter_dot_v1_dot_callcenter__pb2.GetAgentPerformanceReportRequest.FromString,
+                    response_serializer=callops_dot_callcenter_dot_v1_dot_callcenter__pb2.AgentPerformanceReport.SerializeToString,
+            ),
+            'GetCallStatisticsReport': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetCallStatisticsReport,
+                    request_deserializer=callops_dot_callcenter_dot_v1_dot_callcenter__pb2.GetCallStatisticsReportRequest.FromString,
+                    response_serializer=callops_dot_callcenter_dot_v1_dot_callcenter__pb2.CallStatisticsReport.SerializeToString,
+            ),
+            'GetRegionCallReport': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetRegionCallReport,
+                    request_deserializer=callops_dot_callcenter_dot_v1_dot_callcenter__pb2.GetRegionCallReportRequest.FromString,
+                    response_serializer=callops_dot_callcenter_dot_v1_dot_callcenter__pb2.RegionCallReport.SerializeToString,
+            ),
+            'GetSalesResultReport': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetSalesResultReport,
+                    request_deserializer=callops_dot_callcenter_dot_v1_dot_callcenter__pb2.GetSalesResultReportRequest.FromString,
+                    response_serializer=callops_dot_callcenter_dot_v1_dot_callcenter__pb2.SalesResultReport.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -719,6 +799,114 @@ class CallCenterService:
             '/callops.callcenter.v1.CallCenterService/CompleteCallback',
             callops_dot_callcenter_dot_v1_dot_callcenter__pb2.CompleteCallbackRequest.SerializeToString,
             callops_dot_callcenter_dot_v1_dot_callcenter__pb2.CallbackTask.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetAgentPerformanceReport(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/callops.callcenter.v1.CallCenterService/GetAgentPerformanceReport',
+            callops_dot_callcenter_dot_v1_dot_callcenter__pb2.GetAgentPerformanceReportRequest.SerializeToString,
+            callops_dot_callcenter_dot_v1_dot_callcenter__pb2.AgentPerformanceReport.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetCallStatisticsReport(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/callops.callcenter.v1.CallCenterService/GetCallStatisticsReport',
+            callops_dot_callcenter_dot_v1_dot_callcenter__pb2.GetCallStatisticsReportRequest.SerializeToString,
+            callops_dot_callcenter_dot_v1_dot_callcenter__pb2.CallStatisticsReport.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetRegionCallReport(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/callops.callcenter.v1.CallCenterService/GetRegionCallReport',
+            callops_dot_callcenter_dot_v1_dot_callcenter__pb2.GetRegionCallReportRequest.SerializeToString,
+            callops_dot_callcenter_dot_v1_dot_callcenter__pb2.RegionCallReport.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetSalesResultReport(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/callops.callcenter.v1.CallCenterService/GetSalesResultReport',
+            callops_dot_callcenter_dot_v1_dot_callcenter__pb2.GetSalesResultReportRequest.SerializeToString,
+            callops_dot_callcenter_dot_v1_dot_callcenter__pb2.SalesResultReport.FromString,
             options,
             channel_credentials,
             insecure,

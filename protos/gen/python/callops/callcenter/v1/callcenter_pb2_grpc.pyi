@@ -78,6 +78,30 @@ class CallCenterServiceStub:
     """Rejects a callback reserved for the calling agent: RESERVED -> PENDING."""
     CompleteCallback: _grpc.UnaryUnaryMultiCallable[_callcenter_pb2.CompleteCallbackRequest, _callcenter_pb2.CallbackTask]
     """Completes an assigned callback with its result: ASSIGNED -> COMPLETED."""
+    GetAgentPerformanceReport: _grpc.UnaryUnaryMultiCallable[_callcenter_pb2.GetAgentPerformanceReportRequest, _callcenter_pb2.AgentPerformanceReport]
+    """Reports (报表) over a period of whole days in the company time zone
+    (Asia/Shanghai unless configured otherwise). Each needs the `calls.report`
+    right. A call belongs to the day and hour of its offer time (when it first
+    rang or was dialled). Figures are computed by the database over all calls
+    of the period, never sampled.
+
+    Per-agent performance (个人业绩 / 客服业绩统计): calls handled, average handle
+    time, missed calls, callbacks done and how fast, time per state and
+    occupancy.
+    """
+    GetCallStatisticsReport: _grpc.UnaryUnaryMultiCallable[_callcenter_pb2.GetCallStatisticsReportRequest, _callcenter_pb2.CallStatisticsReport]
+    """Business call statistics (业务电话统计): volume by hour of day and by day,
+    answer rate, abandonment rate, service level and average speed of answer.
+    """
+    GetRegionCallReport: _grpc.UnaryUnaryMultiCallable[_callcenter_pb2.GetRegionCallReportRequest, _callcenter_pb2.RegionCallReport]
+    """Calls by region of the other party's number (地区呼叫统计), named in Chinese
+    from the number's prefix (phonenumbers geocoder), such as 北京市 or
+    江苏省连云港市.
+    """
+    GetSalesResultReport: _grpc.UnaryUnaryMultiCallable[_callcenter_pb2.GetSalesResultReportRequest, _callcenter_pb2.SalesResultReport]
+    """Outbound sales result status (外拨电话销售结果状态报告): outbound calls by the
+    sales result recorded at wrap-up, in total and per agent.
+    """
 
 @_typing.type_check_only
 class CallCenterServiceAsyncStub(CallCenterServiceStub):
@@ -129,6 +153,30 @@ class CallCenterServiceAsyncStub(CallCenterServiceStub):
     """Rejects a callback reserved for the calling agent: RESERVED -> PENDING."""
     CompleteCallback: _aio.UnaryUnaryMultiCallable[_callcenter_pb2.CompleteCallbackRequest, _callcenter_pb2.CallbackTask]  # type: ignore[assignment]
     """Completes an assigned callback with its result: ASSIGNED -> COMPLETED."""
+    GetAgentPerformanceReport: _aio.UnaryUnaryMultiCallable[_callcenter_pb2.GetAgentPerformanceReportRequest, _callcenter_pb2.AgentPerformanceReport]  # type: ignore[assignment]
+    """Reports (报表) over a period of whole days in the company time zone
+    (Asia/Shanghai unless configured otherwise). Each needs the `calls.report`
+    right. A call belongs to the day and hour of its offer time (when it first
+    rang or was dialled). Figures are computed by the database over all calls
+    of the period, never sampled.
+
+    Per-agent performance (个人业绩 / 客服业绩统计): calls handled, average handle
+    time, missed calls, callbacks done and how fast, time per state and
+    occupancy.
+    """
+    GetCallStatisticsReport: _aio.UnaryUnaryMultiCallable[_callcenter_pb2.GetCallStatisticsReportRequest, _callcenter_pb2.CallStatisticsReport]  # type: ignore[assignment]
+    """Business call statistics (业务电话统计): volume by hour of day and by day,
+    answer rate, abandonment rate, service level and average speed of answer.
+    """
+    GetRegionCallReport: _aio.UnaryUnaryMultiCallable[_callcenter_pb2.GetRegionCallReportRequest, _callcenter_pb2.RegionCallReport]  # type: ignore[assignment]
+    """Calls by region of the other party's number (地区呼叫统计), named in Chinese
+    from the number's prefix (phonenumbers geocoder), such as 北京市 or
+    江苏省连云港市.
+    """
+    GetSalesResultReport: _aio.UnaryUnaryMultiCallable[_callcenter_pb2.GetSalesResultReportRequest, _callcenter_pb2.SalesResultReport]  # type: ignore[assignment]
+    """Outbound sales result status (外拨电话销售结果状态报告): outbound calls by the
+    sales result recorded at wrap-up, in total and per agent.
+    """
 
 class CallCenterServiceServicer(metaclass=_abc_1.ABCMeta):
     """The call center service keeps the agents (坐席) and their state, the call
@@ -267,5 +315,53 @@ class CallCenterServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_callcenter_pb2.CallbackTask, _abc.Awaitable[_callcenter_pb2.CallbackTask]]:
         """Completes an assigned callback with its result: ASSIGNED -> COMPLETED."""
+
+    @_abc_1.abstractmethod
+    def GetAgentPerformanceReport(
+        self,
+        request: _callcenter_pb2.GetAgentPerformanceReportRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_callcenter_pb2.AgentPerformanceReport, _abc.Awaitable[_callcenter_pb2.AgentPerformanceReport]]:
+        """Reports (报表) over a period of whole days in the company time zone
+        (Asia/Shanghai unless configured otherwise). Each needs the `calls.report`
+        right. A call belongs to the day and hour of its offer time (when it first
+        rang or was dialled). Figures are computed by the database over all calls
+        of the period, never sampled.
+
+        Per-agent performance (个人业绩 / 客服业绩统计): calls handled, average handle
+        time, missed calls, callbacks done and how fast, time per state and
+        occupancy.
+        """
+
+    @_abc_1.abstractmethod
+    def GetCallStatisticsReport(
+        self,
+        request: _callcenter_pb2.GetCallStatisticsReportRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_callcenter_pb2.CallStatisticsReport, _abc.Awaitable[_callcenter_pb2.CallStatisticsReport]]:
+        """Business call statistics (业务电话统计): volume by hour of day and by day,
+        answer rate, abandonment rate, service level and average speed of answer.
+        """
+
+    @_abc_1.abstractmethod
+    def GetRegionCallReport(
+        self,
+        request: _callcenter_pb2.GetRegionCallReportRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_callcenter_pb2.RegionCallReport, _abc.Awaitable[_callcenter_pb2.RegionCallReport]]:
+        """Calls by region of the other party's number (地区呼叫统计), named in Chinese
+        from the number's prefix (phonenumbers geocoder), such as 北京市 or
+        江苏省连云港市.
+        """
+
+    @_abc_1.abstractmethod
+    def GetSalesResultReport(
+        self,
+        request: _callcenter_pb2.GetSalesResultReportRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_callcenter_pb2.SalesResultReport, _abc.Awaitable[_callcenter_pb2.SalesResultReport]]:
+        """Outbound sales result status (外拨电话销售结果状态报告): outbound calls by the
+        sales result recorded at wrap-up, in total and per agent.
+        """
 
 def add_CallCenterServiceServicer_to_server(servicer: CallCenterServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
