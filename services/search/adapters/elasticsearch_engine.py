@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from elasticsearch import ConflictError, Elasticsearch, NotFoundError
-from elasticsearch.helpers import bulk
+from elasticsearch.helpers import bulk, scan
 
 from services.search.adapters.engine import (
     ContractNotIndexed,
@@ -563,6 +563,21 @@ class ElasticsearchEngine:
     def count(self, visibility: Visibility) -> int:
         body = {"query": {"bool": {"filter": filter_clauses(Filters(), visibility)}}}
         return int(self.client.count(index=self.alias, body=body).body["count"])
+
+    def department_of(self, contract_id: str) -> str | None:
+        try:
+            found = self.client.get(index=self.alias, id=contract_id, source=["department"])
+        except NotFoundError:
+            return None
+        return str(found.body["_source"].get("department", ""))
+
+    def stored_versions(self) -> dict[str, int]:
+        hits = scan(
+            self.client,
+            index=self.alias,
+            query={"query": {"match_all": {}}, "_source": ["id", "version"]},
+        )
+        return {str(h["_source"]["id"]): int(h["_source"]["version"]) for h in hits}
 
     def health(self) -> EngineHealth:
         try:

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from services.common.errors import NotFound
+from services.common.errors import NotFound, Unavailable
 from services.search.domain.documents import ContractDocument
 from services.search.domain.requests import SearchRequest, SearchResult, Visibility
 
@@ -30,6 +30,12 @@ class ContractNotIndexed(NotFound):
     default_reason = "CONTRACT_NOT_INDEXED"
 
 
+class EngineUnavailable(Unavailable):
+    """The engine cannot answer now: the caller gets UNAVAILABLE, never an older answer."""
+
+    default_reason = "SEARCH_INDEX_UNAVAILABLE"
+
+
 class SearchEngine(Protocol):
     """Full-text contract search.
 
@@ -49,7 +55,19 @@ class SearchEngine(Protocol):
 
     def count(self, visibility: Visibility) -> int: ...
 
+    def department_of(self, contract_id: str) -> str | None:
+        """The indexed contract's department, None when it is not indexed."""
+        ...
+
+    def stored_versions(self) -> dict[str, int]:
+        """Every indexed id with its version: what the consistency check compares."""
+        ...
+
     def health(self) -> EngineHealth: ...
+
+
+def can_see(visibility: Visibility, department: str) -> bool:
+    return visibility.all_departments or department in visibility.departments
 
 
 def newest_per_id(documents: Iterable[ContractDocument]) -> Sequence[ContractDocument]:

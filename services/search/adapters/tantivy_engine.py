@@ -435,7 +435,12 @@ class TantivyEngine:
     One process writes (tantivy locks the directory); reads are safe from any thread.
     """
 
-    def __init__(self, directory: Path | str, writer_heap_bytes: int = 200_000_000) -> None:
+    def __init__(
+        self,
+        directory: Path | str,
+        writer_heap_bytes: int = 200_000_000,
+        keep_writer: bool = True,
+    ) -> None:
         self.directory = Path(directory) / f"schema-{SCHEMA_VERSION}"
         self.directory.mkdir(parents=True, exist_ok=True)
         self.schema = build_schema()
@@ -447,6 +452,9 @@ class TantivyEngine:
         self._heap = writer_heap_bytes
         self._writer: tantivy.IndexWriter | None = None
         self._lock = threading.Lock()  # tantivy allows one writer per index
+        # False: release the writer (and tantivy's lock file) after each write, so several
+        # processes (the event worker, a reindex) can take turns writing one index.
+        self._keep_writer = keep_writer
 
     # -- writing -------------------------------------------------------------------------
 
@@ -472,7 +480,13 @@ class TantivyEngine:
             if written:
                 writer.commit()
                 self._index.reload()
+            self._release()
         return IndexReport(written, len(batch) - written)
+
+    def _release(self) -> None:
+        if not self._keep_writer and self._writer is not None:
+            self._writer.wait_merging_threads()
+            self._writer = None
 
     def _stored_versions(self, ids: Sequence[str]) -> dict[str, int]:
         searcher = self._index.searcher()
@@ -494,6 +508,7 @@ class TantivyEngine:
             writer.delete_documents_by_term("id", contract_id)
             writer.commit()
             self._index.reload()
+            self._release()
         return True
 
     def close(self) -> None:
@@ -703,6 +718,24 @@ class TantivyEngine:
             tantivy.Query.all_query(), self._compiler.filters(Filters(), visibility)
         )
         return _count(self._index.searcher().search(query, 1, count=True))
+
+    def department_of(self, contract_id: str) -> str | None:
+        searcher = self._index.searcher()
+        found = searcher.search(tantivy.Query.term_query(self.schema, "id", contract_id), 1)
+        if not found.hits:
+            return None
+        return str(searcher.doc(found.hits[0][1]).get_first("department") or "")
+
+    def stored_versions(self) -> dict[str, int]:
+        searcher = self._index.searcher()
+        limit = max(int(searcher.num_docs), 1)
+        hits = searcher.search(tantivy.Query.all_query(), limit, count=False).hits
+        addresses = [address for _, address in hits]
+        versions = searcher.fast_field_values("version", addresses)
+        return {
+            str(searcher.doc(address).get_first("id")): int(version or 0)
+            for address, version in zip(addresses, versions, strict=True)
+        }
 
     def health(self) -> EngineHealth:
         try:

@@ -1,0 +1,1 @@
+"""Search use cases: indexing from contract events, reindex and the consistency check."""
