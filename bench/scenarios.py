@@ -62,6 +62,7 @@ class Scenario(Protocol):
 SCENARIOS: dict[str, str] = {
     "echo": "bench.scenarios:EchoScenario",
     "customer_lookup_by_phone": "bench.customer_lookup:CustomerLookupByPhone",
+    "contract_document_upload": "bench.contract_documents:ContractDocumentUpload",
     "callcenter_screen_pop": "bench.callcenter_calls:CallCenterScreenPop",
     "callcenter_missed_offer": "bench.callcenter_calls:CallCenterMissedOffer",
 }

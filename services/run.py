@@ -28,6 +28,7 @@ SERVICES = {
     "customer": int(os.environ.get("CALLOPS_CUSTOMER_PORT", "50051")),
     "contract": int(os.environ.get("CALLOPS_CONTRACT_PORT", "50052")),
     "callcenter": int(os.environ.get("CALLOPS_CALLCENTER_PORT", "50053")),
+    "search": int(os.environ.get("CALLOPS_SEARCH_PORT", "50054")),
 }
 
 
@@ -89,6 +90,7 @@ def main() -> None:
         "CALLOPS_DATA_DIR": str(DATA),
         "CALLOPS_GRPC_HOST": "127.0.0.1",
         "CALLOPS_CUSTOMER_ADDRESS": f"127.0.0.1:{SERVICES['customer']}",
+        "CALLOPS_CONTRACT_ADDRESS": f"127.0.0.1:{SERVICES['contract']}",
     }
     components = [
         Component(
@@ -130,7 +132,8 @@ def main() -> None:
                     "-Q",
                     name,
                     "--concurrency",
-                    "2",
+                    # The embedded search index takes one writer at a time.
+                    "1" if name == "search" else "2",
                     "--without-gossip",
                     "--without-mingle",
                     "-l",

@@ -4,6 +4,7 @@ contract service calling a real customer service) with real tokens."""
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,7 @@ from services.common.auth import issue_token
 from services.common.errors import InvalidArgument
 from services.common.migrations import upgrade
 from services.common.server import ServiceRegistration, build_server
+from services.common.storage import LocalObjectStore, ObjectStore
 from services.contract.adapters.customer_client import GrpcCustomerDirectory
 from services.contract.bootstrap import MIGRATIONS, ContractApp, bootstrap
 from services.contract.config import ContractSettings
@@ -40,6 +42,8 @@ class FakeCustomerDirectory:
 
 
 def contract_settings(database_url: str, **overrides: Any) -> ContractSettings:
+    # Tests pass their own object store; this keeps any default one out of the repository.
+    overrides.setdefault("data_dir", Path(tempfile.gettempdir()) / "callops-contract-tests")
     return ContractSettings(
         jwt_secret=JWT_SECRET, database_url=database_url, grpc_port=0, **overrides
     )
@@ -60,11 +64,24 @@ def customer_directory() -> FakeCustomerDirectory:
 
 
 @pytest.fixture
+def contract_store(tmp_path: Path) -> ObjectStore:
+    """Where the contract service keeps documents; a test module may override it (MinIO)."""
+    return LocalObjectStore(tmp_path / "contract-objects")
+
+
+@pytest.fixture
+def contract_overrides() -> dict[str, Any]:
+    """Settings for the gRPC contract service; parametrize this name to change some."""
+    return {}
+
+
+@pytest.fixture
 def contract_app(
     contract_database_url: str,
     clock: Clock,
     publisher: RecordingPublisher,
     customer_directory: FakeCustomerDirectory,
+    contract_store: ObjectStore,
 ) -> Iterator[ContractApp]:
     upgrade(MIGRATIONS, contract_database_url)
     app = bootstrap(
@@ -72,6 +89,7 @@ def contract_app(
         publisher=publisher,
         customers=customer_directory,
         clock=clock,
+        store=contract_store,
     )
     yield app
     app.engine.dispose()
@@ -101,7 +119,12 @@ async def _start(settings: Any, registration: ServiceRegistration) -> tuple[grpc
 
 @pytest_asyncio.fixture
 async def grpc_contract(
-    tmp_path: Path, customer_app: CustomerApp, clock: Clock, publisher: RecordingPublisher
+    tmp_path: Path,
+    customer_app: CustomerApp,
+    clock: Clock,
+    publisher: RecordingPublisher,
+    contract_store: ObjectStore,
+    contract_overrides: dict[str, Any],
 ) -> AsyncIterator[ContractCaller]:
     """The customer service and the contract service (which asks it through a real gRPC
     client) behind the real interceptors, on loopback ports, on SQLite."""
@@ -116,9 +139,13 @@ async def grpc_contract(
     )
     url = f"sqlite:///{tmp_path / 'contract.db'}"
     upgrade(MIGRATIONS, url)
-    settings = contract_settings(url, customer_address=f"127.0.0.1:{cust_port}")
+    settings = contract_settings(
+        url, customer_address=f"127.0.0.1:{cust_port}", **contract_overrides
+    )
     directory = GrpcCustomerDirectory(settings, settings.customer_address)
-    app = bootstrap(settings, publisher=publisher, customers=directory, clock=clock)
+    app = bootstrap(
+        settings, publisher=publisher, customers=directory, clock=clock, store=contract_store
+    )
     servicer = app.servicer()
     server, port = await _start(
         settings,

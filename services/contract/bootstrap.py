@@ -18,12 +18,14 @@ from services.common.migrations import ensure_migrated
 from services.common.outbox import CeleryEventPublisher, EventPublisher, OutboxRelay, RelayLoop
 from services.common.pagination import PageTokens
 from services.common.server import ServiceRegistration
+from services.common.storage import ObjectStore, object_store_from_url
 from services.contract.adapters import orm
 from services.contract.adapters.customer_client import CustomerDirectory, GrpcCustomerDirectory
 from services.contract.adapters.uow import ContractUnitOfWork
 from services.contract.config import ContractSettings
 from services.contract.entrypoints.servicer import POLICY, SERVICE, ContractServicer, add_to_server
 from services.contract.service_layer.contracts import Deps
+from services.contract.service_layer.documents import DocumentDeps
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -38,6 +40,7 @@ class ContractApp:
     relay: OutboxRelay
     relay_loop: RelayLoop
     deps: Deps
+    documents: DocumentDeps
 
     def uow(self) -> ContractUnitOfWork:
         return ContractUnitOfWork(
@@ -48,7 +51,7 @@ class ContractApp:
         )
 
     def servicer(self) -> ContractServicer:
-        return ContractServicer(self.uow, self.deps, page_tokens(self.settings))
+        return ContractServicer(self.uow, self.deps, page_tokens(self.settings), self.documents)
 
 
 def page_tokens(settings: ContractSettings) -> PageTokens:
@@ -64,6 +67,7 @@ def bootstrap(
     customers: CustomerDirectory | None = None,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     check_migrated: bool = True,
+    store: ObjectStore | None = None,
 ) -> ContractApp:
     engine = make_engine(
         settings.database_url_or_default(),
@@ -77,6 +81,8 @@ def bootstrap(
         )
     if customers is None:
         customers = GrpcCustomerDirectory(settings, settings.customer_address)
+    if store is None:
+        store = object_store_from_url(settings.object_store_url, settings.data_dir)
     relay = OutboxRelay(engine, orm.outbox, publisher)
     return ContractApp(
         settings=settings,
@@ -91,6 +97,7 @@ def bootstrap(
             clock,
             settings.expiry_warning_days,
         ),
+        documents=DocumentDeps(store, settings.document_policy(), clock),
     )
 
 

@@ -8,6 +8,11 @@ from pydantic import Field
 
 from services.common.config import ServiceSettings
 from services.contract.domain.approval import ApprovalRule, default_rules
+from services.contract.domain.document import (
+    DEFAULT_CONTENT_TYPES,
+    DEFAULT_MAX_BYTES,
+    DocumentPolicy,
+)
 
 
 class ContractSettings(ServiceSettings):
@@ -20,6 +25,21 @@ class ContractSettings(ServiceSettings):
     approval_rules: list[ApprovalRule] = Field(default_factory=list)
     # An ACTIVE contract becomes EXPIRING this many days before its end date.
     expiry_warning_days: int = Field(30, ge=0)
+    # Where documents are stored (services.common.storage.object_store_from_url): "" for
+    # files under data_dir/objects, file:///path, or s3://KEY:SECRET@host:port/bucket.
+    object_store_url: str = ""
+    # The largest document accepted, in bytes.
+    document_max_bytes: int = Field(DEFAULT_MAX_BYTES, gt=0)
+    # Uploads streaming at once; more wait their turn (each holds a thread while it lasts).
+    document_upload_concurrency: int = Field(16, ge=1, le=256)
+    # The media types a document may have, as JSON in CALLOPS_DOCUMENT_CONTENT_TYPES.
+    document_content_types: list[str] = Field(default_factory=lambda: list(DEFAULT_CONTENT_TYPES))
 
     def rules(self) -> tuple[ApprovalRule, ...]:
         return (*self.approval_rules, *default_rules(self.executive_approval_amount))
+
+    def document_policy(self) -> DocumentPolicy:
+        return DocumentPolicy(
+            self.document_max_bytes,
+            tuple(t.strip().lower() for t in self.document_content_types),
+        )

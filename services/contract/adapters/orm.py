@@ -105,3 +105,53 @@ contract_history = Table(
     Column("before", JSON, nullable=False),
     Column("after", JSON, nullable=False),
 )
+
+# Contract documents: a row is written only once its object is completely stored.
+contract_documents = Table(
+    "contract_documents",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("contract_id", ID, nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("filename", String(255), nullable=False),
+    Column("content_type", String(200), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("object_key", String(1024), nullable=False),
+    # The extracted text, for search; "" when the kind has none.
+    Column("text", Text, nullable=False, default=""),
+    Column("created_by", String(80), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_contract_documents_contract_id_created_at", "contract_id", "created_at", "id"),
+)
+
+# Proposed changes of contracts in force; updated compare-and-set on `revision`.
+contract_amendments = Table(
+    "contract_amendments",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("contract_id", ID, nullable=False, index=True),
+    Column("state", String(20), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("impact", Text, nullable=False),
+    Column("evidence", JSON, nullable=False),
+    Column("changes", JSON, nullable=False),
+    Column("approval", JSON, nullable=False),
+    Column("base_version", Integer, nullable=False),
+    Column("result_version", Integer, nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("created_by", String(80), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+# One row per version of a contract once it was first amended; never changed.
+contract_versions = Table(
+    "contract_versions",
+    metadata,
+    Column("contract_id", ID, primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("snapshot", JSON, nullable=False),
+    Column("amendment_id", ID, nullable=True),
+    Column("created_by", String(80), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)

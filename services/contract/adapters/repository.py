@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from services.common.errors import NotFound, StaleEtag
 from services.contract.adapters import orm
+from services.contract.domain.amendment import Amendment, AmendmentState, ContractVersion
 from services.contract.domain.approval import (
     ApprovalChain,
     ApprovalDecision,
@@ -18,6 +19,7 @@ from services.contract.domain.approval import (
     ContractKind,
     StepState,
 )
+from services.contract.domain.document import Document, DocumentKind
 from services.contract.domain.model import (
     Contract,
     ContractState,
@@ -41,6 +43,66 @@ def _time(value: datetime | None) -> str | None:
 
 def _from_time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
+
+
+def approval_to_json(chain: ApprovalChain) -> dict[str, Any]:
+    return {
+        "round": chain.round,
+        "steps": [
+            {
+                "display_name": s.display_name,
+                "approver_role": s.approver_role,
+                "approver": s.approver,
+                "state": s.state.name,
+                "decided_by": s.decided_by,
+                "opinion": s.opinion,
+                "decided_at": _time(s.decided_at),
+                "department": s.department,
+            }
+            for s in chain.steps
+        ],
+        "decisions": [
+            {
+                "round": d.round,
+                "step": d.step,
+                "decided_by": d.decided_by,
+                "approved": d.approved,
+                "opinion": d.opinion,
+                "decided_at": _time(d.decided_at),
+            }
+            for d in chain.decisions
+        ],
+    }
+
+
+def approval_from_json(approval: dict[str, Any]) -> ApprovalChain:
+    return ApprovalChain(
+        round=approval["round"],
+        steps=[
+            ApprovalStep(
+                s["display_name"],
+                s["approver_role"],
+                s["approver"],
+                StepState[s["state"]],
+                s["decided_by"],
+                s["opinion"],
+                _from_time(s["decided_at"]),
+                s.get("department", ""),
+            )
+            for s in approval["steps"]
+        ],
+        decisions=[
+            ApprovalDecision(
+                d["round"],
+                d["step"],
+                d["decided_by"],
+                d["approved"],
+                d["opinion"],
+                _from_time(d["decided_at"]) or datetime.min,
+            )
+            for d in approval["decisions"]
+        ],
+    )
 
 
 def to_row(c: Contract) -> dict[str, Any]:
@@ -90,33 +152,7 @@ def to_row(c: Contract) -> dict[str, Any]:
             }
             for m in c.payment_milestones
         ],
-        "approval": {
-            "round": c.approval.round,
-            "steps": [
-                {
-                    "display_name": s.display_name,
-                    "approver_role": s.approver_role,
-                    "approver": s.approver,
-                    "state": s.state.name,
-                    "decided_by": s.decided_by,
-                    "opinion": s.opinion,
-                    "decided_at": _time(s.decided_at),
-                    "department": s.department,
-                }
-                for s in c.approval.steps
-            ],
-            "decisions": [
-                {
-                    "round": d.round,
-                    "step": d.step,
-                    "decided_by": d.decided_by,
-                    "approved": d.approved,
-                    "opinion": d.opinion,
-                    "decided_at": _time(d.decided_at),
-                }
-                for d in c.approval.decisions
-            ],
-        },
+        "approval": approval_to_json(c.approval),
         "signatures": [
             {
                 "party": s.party.name,
@@ -144,7 +180,6 @@ def to_row(c: Contract) -> dict[str, Any]:
 
 
 def from_row(r: Row[Any]) -> Contract:
-    approval = r.approval
     return Contract(
         id=r.id,
         number=r.number,
@@ -190,33 +225,7 @@ def from_row(r: Row[Any]) -> Contract:
             )
             for m in r.payment_milestones
         ],
-        approval=ApprovalChain(
-            round=approval["round"],
-            steps=[
-                ApprovalStep(
-                    s["display_name"],
-                    s["approver_role"],
-                    s["approver"],
-                    StepState[s["state"]],
-                    s["decided_by"],
-                    s["opinion"],
-                    _from_time(s["decided_at"]),
-                    s.get("department", ""),
-                )
-                for s in approval["steps"]
-            ],
-            decisions=[
-                ApprovalDecision(
-                    d["round"],
-                    d["step"],
-                    d["decided_by"],
-                    d["approved"],
-                    d["opinion"],
-                    _from_time(d["decided_at"]) or datetime.min,
-                )
-                for d in approval["decisions"]
-            ],
-        ),
+        approval=approval_from_json(r.approval),
         signatures=[
             Signature(
                 Party[s["party"]],
@@ -393,3 +402,176 @@ def customers_with_contracts(session: Session, states: list[str]) -> list[str]:
             .order_by(T.c.customer_id)
         )
     )
+
+
+D = orm.contract_documents
+
+
+def _document(r: Row[Any]) -> Document:
+    return Document(
+        id=r.id,
+        contract_id=r.contract_id,
+        kind=DocumentKind[r.kind],
+        filename=r.filename,
+        content_type=r.content_type,
+        size=r.size,
+        sha256=r.sha256,
+        object_key=r.object_key,
+        text=r.text,
+        created_by=r.created_by,
+        created_at=r.created_at,
+    )
+
+
+class DocumentRepository:
+    """Contract documents; rows are inserted once, when the object is stored, never updated."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, d: Document) -> None:
+        self.session.execute(
+            insert(D).values(
+                id=d.id,
+                contract_id=d.contract_id,
+                kind=d.kind.name,
+                filename=d.filename,
+                content_type=d.content_type,
+                size=d.size,
+                sha256=d.sha256,
+                object_key=d.object_key,
+                text=d.text,
+                created_by=d.created_by,
+                created_at=d.created_at,
+            )
+        )
+
+    def get(self, contract_id: str, document_id: str) -> Document:
+        row = self.session.execute(
+            select(D).where(D.c.contract_id == contract_id, D.c.id == document_id)
+        ).first()
+        if row is None:
+            raise NotFound(f"no document contracts/{contract_id}/documents/{document_id}")
+        return _document(row)
+
+    def of_contract(
+        self, contract_id: str, after: tuple[datetime, str] | None, limit: int
+    ) -> list[Document]:
+        """Oldest first, `limit + 1` so the caller knows whether there is a next page."""
+        query = select(D).where(D.c.contract_id == contract_id)
+        if after is not None:
+            at, last_id = after
+            query = query.where(
+                or_(D.c.created_at > at, and_(D.c.created_at == at, D.c.id > last_id))
+            )
+        rows = self.session.execute(query.order_by(D.c.created_at, D.c.id).limit(limit + 1))
+        return [_document(r) for r in rows]
+
+
+A = orm.contract_amendments
+V = orm.contract_versions
+
+
+def _amendment(r: Row[Any]) -> Amendment:
+    return Amendment(
+        id=r.id,
+        contract_id=r.contract_id,
+        reason=r.reason,
+        impact=r.impact,
+        evidence=list(r.evidence),
+        changes=dict(r.changes),
+        base_version=r.base_version,
+        created_by=r.created_by,
+        created_at=r.created_at,
+        state=AmendmentState[r.state],
+        approval=approval_from_json(r.approval),
+        result_version=r.result_version,
+        revision=r.revision,
+    )
+
+
+class AmendmentRepository:
+    """Amendments and the versions they produce."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, a: Amendment) -> None:
+        self.session.execute(
+            insert(A).values(
+                id=a.id,
+                contract_id=a.contract_id,
+                state=a.state.name,
+                reason=a.reason,
+                impact=a.impact,
+                evidence=a.evidence,
+                changes=a.changes,
+                approval=approval_to_json(a.approval),
+                base_version=a.base_version,
+                result_version=a.result_version,
+                revision=a.revision,
+                created_by=a.created_by,
+                created_at=a.created_at,
+            )
+        )
+
+    def get(self, contract_id: str, amendment_id: str) -> Amendment:
+        row = self.session.execute(
+            select(A).where(A.c.contract_id == contract_id, A.c.id == amendment_id)
+        ).first()
+        if row is None:
+            name = f"contracts/{contract_id}/amendments/{amendment_id}"
+            raise NotFound(f"{name} not found", metadata={"resource": name})
+        return _amendment(row)
+
+    def pending_of(self, contract_id: str) -> Amendment | None:
+        row = self.session.execute(
+            select(A).where(
+                A.c.contract_id == contract_id, A.c.state == AmendmentState.PENDING_APPROVAL.name
+            )
+        ).first()
+        return _amendment(row) if row is not None else None
+
+    def update(self, a: Amendment) -> None:
+        """Writes the amendment if nobody changed it since it was read (StaleEtag if so)."""
+        done = self.session.execute(
+            update(A)
+            .where(A.c.id == a.id, A.c.revision == a.revision)
+            .values(
+                state=a.state.name,
+                approval=approval_to_json(a.approval),
+                result_version=a.result_version,
+                revision=a.revision + 1,
+            )
+        )
+        if done.rowcount != 1:  # type: ignore[attr-defined]
+            raise StaleEtag("the amendment was decided by someone else meanwhile")
+        a.revision += 1
+
+    def versions(self, contract_id: str) -> list[ContractVersion]:
+        rows = self.session.execute(
+            select(V).where(V.c.contract_id == contract_id).order_by(V.c.version)
+        )
+        return [
+            ContractVersion(
+                r.contract_id,
+                r.version,
+                dict(r.snapshot),
+                r.amendment_id,
+                r.created_by,
+                r.created_at,
+            )
+            for r in rows
+        ]
+
+    def add_version(self, v: ContractVersion) -> None:
+        self.session.execute(
+            insert(V).values(
+                contract_id=v.contract_id,
+                version=v.version,
+                snapshot=v.values,
+                amendment_id=v.amendment_id,
+                created_by=v.created_by,
+                created_at=v.created_at,
+            )
+        )

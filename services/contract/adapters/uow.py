@@ -10,7 +10,12 @@ from services.common.db import next_in_sequence
 from services.common.events import Event
 from services.common.uow import SqlUnitOfWork, idempotency_lookup, idempotency_remember
 from services.contract.adapters import orm
-from services.contract.adapters.repository import ContractRepository, TemplateRepository
+from services.contract.adapters.repository import (
+    AmendmentRepository,
+    ContractRepository,
+    DocumentRepository,
+    TemplateRepository,
+)
 from services.contract.domain.events import CustomerFiguresChanged
 
 H = orm.contract_history
@@ -19,11 +24,15 @@ H = orm.contract_history
 class ContractUnitOfWork(SqlUnitOfWork):
     contracts: ContractRepository
     templates: TemplateRepository
+    documents: DocumentRepository
+    amendments: AmendmentRepository
 
     def __enter__(self) -> Self:
         super().__enter__()
         self.contracts = ContractRepository(self.session)
         self.templates = TemplateRepository(self.session)
+        self.documents = DocumentRepository(self.session)
+        self.amendments = AmendmentRepository(self.session)
         return self
 
     def commit(self) -> list[Event]:

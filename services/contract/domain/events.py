@@ -79,3 +79,25 @@ class CustomerFiguresChanged(ContractEvent):
     annual_contract_amount: Decimal
     longest_overdue_days: int
     cooperation_start_date: date | None
+
+
+@dataclass(frozen=True)
+class DocumentStored(ContractEvent):
+    """A contract document completely stored; search indexes its text from the document."""
+
+    contract: str
+    document: str
+    sha256: str
+    size: int
+    content_type: str
+    text_length: int
+
+
+@dataclass(frozen=True)
+class ContractAmended(ContractEvent):
+    """An approved amendment applied: the contract's values changed and `version` is new."""
+
+    contract: str
+    amendment: str
+    version: int
+    fields: list[str]

@@ -14,7 +14,9 @@ from services.common import convert
 from services.common.auth import Principal
 from services.common.convert import EnumMap
 from services.contract.domain import model
-from services.contract.domain.approval import ContractKind, StepState
+from services.contract.domain.amendment import Amendment, AmendmentState, ContractVersion, to_json
+from services.contract.domain.approval import ApprovalStep, ContractKind, StepState
+from services.contract.domain.document import Document, DocumentKind
 from services.contract.domain.template import Blank, BlankType, BlankValue, ContractTemplate
 
 STATE = EnumMap(pb.Contract.State, "STATE", model.ContractState)
@@ -23,6 +25,8 @@ DISPUTE = EnumMap(pb.Contract.DisputeResolution, "DISPUTE_RESOLUTION", model.Dis
 STEP_STATE = EnumMap(pb.ApprovalStep.State, "STATE", StepState)
 PARTY = EnumMap(pb.Signature.Party, "PARTY", model.Party)
 BLANK_TYPE = EnumMap(pb.TemplateBlank.Type, "TYPE", BlankType)
+DOCUMENT_KIND = EnumMap(pb.Document.Kind, "KIND", DocumentKind)
+AMENDMENT_STATE = EnumMap(pb.ContractAmendment.State, "STATE", AmendmentState)
 
 # History keys that hold amounts: dropped for callers who may not see them.
 AMOUNT_KEYS = frozenset(
@@ -161,6 +165,19 @@ def contract_values(msg: pb.Contract, field_paths: list[str] | None, prefix: str
     return values
 
 
+def approval_step_out(s: ApprovalStep) -> pb.ApprovalStep:
+    return pb.ApprovalStep(
+        display_name=s.display_name,
+        approver_role=s.approver_role,
+        approver=s.approver,
+        state=STEP_STATE.out(s.state),
+        decided_by=s.decided_by,
+        opinion=s.opinion,
+        decide_time=convert.timestamp(s.decided_at),
+        approver_department=s.department,
+    )
+
+
 def contract_out(c: model.Contract, who: Principal) -> pb.Contract:
     amounts = who.sees_amounts
 
@@ -217,19 +234,7 @@ def contract_out(c: model.Contract, who: Principal) -> pb.Contract:
             for m in c.payment_milestones
         ],
         payment_progress_percent=c.payment_progress_percent if amounts else 0.0,
-        approval_steps=[
-            pb.ApprovalStep(
-                display_name=s.display_name,
-                approver_role=s.approver_role,
-                approver=s.approver,
-                state=STEP_STATE.out(s.state),
-                decided_by=s.decided_by,
-                opinion=s.opinion,
-                decide_time=convert.timestamp(s.decided_at),
-                approver_department=s.department,
-            )
-            for s in c.approval.steps
-        ],
+        approval_steps=[approval_step_out(s) for s in c.approval.steps],
         current_approval_step=c.approval.current_index,
         approval_decisions=[
             pb.ApprovalDecision(
@@ -283,4 +288,52 @@ def history_out(row: Any, who: Principal) -> pb.HistoryEntry:
         create_time=convert.timestamp(row.at),
         before_json=json.dumps(before, ensure_ascii=False, sort_keys=True),
         after_json=json.dumps(after, ensure_ascii=False, sort_keys=True),
+    )
+
+
+def document_out(d: Document) -> pb.Document:
+    return pb.Document(
+        name=d.resource_name,
+        kind=DOCUMENT_KIND.out(d.kind),
+        filename=d.filename,
+        content_type=d.content_type,
+        size_bytes=d.size,
+        sha256=d.sha256,
+        text_length=len(d.text),
+        create_user=d.created_by,
+        create_time=convert.timestamp(d.created_at),
+    )
+
+
+def _values_for(values: dict[str, Any], who: Principal) -> dict[str, Any]:
+    return values if who.sees_amounts else _without_amounts(values)
+
+
+def amendment_out(a: Amendment, who: Principal) -> pb.ContractAmendment:
+    return pb.ContractAmendment(
+        name=a.resource_name,
+        state=AMENDMENT_STATE.out(a.state),
+        reason=a.reason,
+        impact=a.impact,
+        evidence_documents=a.evidence,
+        changes_json=to_json(_values_for(a.changes, who)),
+        base_version=a.base_version,
+        result_version=a.result_version,
+        approval_steps=[approval_step_out(s) for s in a.approval.steps],
+        current_approval_step=a.approval.current_index,
+        create_user=a.created_by,
+        create_time=convert.timestamp(a.created_at),
+    )
+
+
+def version_out(v: ContractVersion, who: Principal) -> pb.ContractVersion:
+    return pb.ContractVersion(
+        name=v.resource_name,
+        version=v.version,
+        values_json=to_json(_values_for(v.values, who)),
+        amendment=f"contracts/{v.contract_id}/amendments/{v.amendment_id}"
+        if v.amendment_id
+        else "",
+        create_user=v.created_by,
+        create_time=convert.timestamp(v.created_at),
     )

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import contextlib
+import contextvars
+import threading
+from collections.abc import AsyncIterator, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, TypeVar
 
@@ -24,9 +29,12 @@ from services.common.pagination import (
 )
 from services.contract.adapters.uow import ContractUnitOfWork
 from services.contract.domain import model
+from services.contract.domain.amendment import to_json
+from services.contract.domain.document import Upload
 from services.contract.entrypoints import converters as cv
-from services.contract.service_layer import contracts
+from services.contract.service_layer import amendments, contracts, documents
 from services.contract.service_layer.contracts import Deps
+from services.contract.service_layer.documents import DocumentDeps, UploadCancelled
 
 R = TypeVar("R")
 SERVICE = "callops.contract.v1.ContractService"
@@ -49,6 +57,15 @@ RIGHTS = {
     "CreateContractTemplate": "contracts.templates",
     "GetContractTemplate": "contracts.read",
     "ReviseContractTemplate": "contracts.templates",
+    "UploadDocument": "contracts.write",
+    "ListDocuments": "contracts.read",
+    "DownloadDocument": "contracts.read",
+    "GetDocumentDownloadUrl": "contracts.read",
+    "AmendContract": "contracts.write",
+    "ApproveContractAmendment": "contracts.approve",
+    "RejectContractAmendment": "contracts.approve",
+    "ListContractVersions": "contracts.read",
+    "DiffContractVersions": "contracts.read",
 }
 POLICY = {f"/{SERVICE}/{method}": right for method, right in RIGHTS.items()}
 
@@ -76,16 +93,68 @@ def _milestone_name(name: str) -> tuple[str, str]:
     return convert.parse_nested_name(name, "contracts", "milestones", "milestone")
 
 
+def _document_name(name: str, field: str = "name") -> tuple[str, str]:
+    return convert.parse_nested_name(name, "contracts", "documents", field)
+
+
+def _amendment_name(name: str) -> tuple[str, str]:
+    return convert.parse_nested_name(name, "contracts", "amendments", "name")
+
+
+# How often a waiting upload thread looks whether its call was cancelled.
+_POLL_SECONDS = 0.2
+# How long an upload whose stream ended waits for a cancellation that may be on its way.
+_SETTLE_SECONDS = 0.01
+
+
+async def _next_message(
+    messages: AsyncIterator[pb.UploadDocumentRequest],
+) -> pb.UploadDocumentRequest | None:
+    return await anext(messages, None)
+
+
+def _upload_chunks(
+    messages: AsyncIterator[pb.UploadDocumentRequest],
+    loop: asyncio.AbstractEventLoop,
+    cancelled: threading.Event,
+) -> Iterator[bytes]:
+    """The content of an upload for the synchronous store, in the worker thread: each chunk is
+    pulled from the event loop when the store asks for it, so at most one message is held here
+    and gRPC flow control slows the sender down to the store's pace."""
+    while True:
+        future = asyncio.run_coroutine_threadsafe(_next_message(messages), loop)
+        while True:
+            try:
+                message = future.result(timeout=_POLL_SECONDS)
+                break
+            except TimeoutError:
+                if cancelled.is_set():
+                    future.cancel()
+                    raise UploadCancelled("the upload was cancelled before it completed") from None
+        if cancelled.is_set():
+            raise UploadCancelled("the upload was cancelled before it completed")
+        if message is None:
+            return
+        if message.WhichOneof("part") != "chunk":
+            raise InvalidArgument.of("upload", "only the first message carries the metadata")
+        if message.chunk:
+            yield message.chunk
+
+
 class ContractServicer(contract_pb2_grpc.ContractServiceServicer):
     def __init__(
         self,
         uow_factory: Callable[[], ContractUnitOfWork],
         deps: Deps,
         page_tokens: PageTokens,
+        documents: DocumentDeps,
+        upload_threads: int = 16,
     ) -> None:
         self._uow = uow_factory
         self._deps = deps
         self._tokens = page_tokens
+        self._docs = documents
+        self._upload_threads = ThreadPoolExecutor(upload_threads, thread_name_prefix="upload")
 
     async def _run(self, fn: Callable[..., R], *args: Any, **kwargs: Any) -> R:
         # Use cases are synchronous SQLAlchemy code (and the customer check a blocking
@@ -274,6 +343,184 @@ class ContractServicer(contract_pb2_grpc.ContractServiceServicer):
             raise InvalidArgument.of("name", "the version after @ is a positive number")
         template = await self._run(contracts.get_template, tid, int(version) if version else None)
         return cv.template_out(template)
+
+    # --- documents ----------------------------------------------------------------------------
+
+    async def UploadDocument(
+        self, request_iterator: AsyncIterator[pb.UploadDocumentRequest], context: Any
+    ) -> pb.Document:
+        first = await _next_message(request_iterator)
+        if first is None or first.WhichOneof("part") != "upload":
+            raise InvalidArgument.of("upload", "the first message must carry the upload metadata")
+        upload = first.upload
+        cid = convert.parse_name(upload.parent, "contracts", "upload.parent")
+        kind = cv.DOCUMENT_KIND.into(upload.kind, "upload.kind")
+        began = await self._run(
+            documents.begin_upload,
+            self._docs,
+            _principal(),
+            cid,
+            kind,
+            upload.filename,
+            upload.content_type,
+            upload.sha256,
+            upload.request_id,
+        )
+        if not isinstance(began, Upload):
+            return cv.document_out(began)  # a retry: the content is not read again
+        loop = asyncio.get_running_loop()
+        cancelled = threading.Event()
+
+        def still_wanted() -> bool:
+            # The end of a cancelled stream can look like its normal end; the cancellation
+            # is delivered on the loop right after, so look once more, from the loop.
+            async def check() -> bool:
+                await asyncio.sleep(_SETTLE_SECONDS)
+                return not (cancelled.is_set() or context.cancelled())
+
+            return asyncio.run_coroutine_threadsafe(check(), loop).result()
+
+        # Uploads wait on their senders: their own threads keep a slow client from taking
+        # the threads every other RPC runs on; past the limit, uploads queue.
+        store = loop.run_in_executor(
+            self._upload_threads,
+            partial(
+                contextvars.copy_context().run,
+                documents.store_document,
+                self._uow(),
+                self._docs,
+                _principal(),
+                began,
+                _upload_chunks(request_iterator, loop, cancelled),
+                still_wanted,
+            ),
+        )
+        try:
+            document = await asyncio.shield(store)
+        except asyncio.CancelledError:
+            # The client went away: stop the thread and let it delete what it stored.
+            cancelled.set()
+            with contextlib.suppress(BaseException):
+                await store
+            raise
+        return cv.document_out(document)
+
+    async def ListDocuments(
+        self, request: pb.ListDocumentsRequest, context: Any
+    ) -> pb.ListDocumentsResponse:
+        cid = convert.parse_name(request.parent, "contracts", "parent")
+        position = self._tokens.decode(request.page_token, f"documents|{cid}")
+        after = (datetime.fromisoformat(position["k"]), position["id"]) if position else None
+        limit = page_size(request.page_size)
+        found = await self._run(documents.list_documents, cid, after, limit)
+        token = ""
+        if len(found) > limit:
+            del found[limit:]
+            last = found[-1]
+            token = self._tokens.encode(
+                keyset_position(last.created_at, last.id), f"documents|{cid}"
+            )
+        return pb.ListDocumentsResponse(
+            documents=[cv.document_out(d) for d in found], next_page_token=token
+        )
+
+    async def DownloadDocument(
+        self, request: pb.DownloadDocumentRequest, context: Any
+    ) -> AsyncIterator[pb.DownloadDocumentResponse]:
+        cid, did = _document_name(request.name)
+        reader = await self._run(
+            documents.open_document, self._docs, cid, did, request.offset, request.length
+        )
+        try:
+            while True:
+                chunk = await asyncio.to_thread(next, reader, None)
+                if chunk is None:
+                    return
+                yield pb.DownloadDocumentResponse(chunk=chunk)
+        finally:
+            await asyncio.to_thread(reader.close)
+
+    async def GetDocumentDownloadUrl(
+        self, request: pb.GetDocumentDownloadUrlRequest, context: Any
+    ) -> pb.GetDocumentDownloadUrlResponse:
+        cid, did = _document_name(request.name)
+        ttl: timedelta | None = None
+        if request.HasField("ttl"):
+            ttl = request.ttl.ToTimedelta()
+        url, expires = await self._run(documents.document_url, self._docs, cid, did, ttl)
+        return pb.GetDocumentDownloadUrlResponse(url=url, expire_time=convert.timestamp(expires))
+
+    # --- amendments and versions --------------------------------------------------------------
+
+    async def AmendContract(
+        self, request: pb.AmendContractRequest, context: Any
+    ) -> pb.ContractAmendment:
+        cid = convert.parse_name(request.contract.name, "contracts", "contract.name")
+        mask = cv.mask_paths(request.update_mask)
+        values = cv.contract_values(request.contract, mask, "contract")
+        evidence = [
+            _document_name(name, f"evidence_documents[{i}]")
+            for i, name in enumerate(request.evidence_documents)
+        ]
+        amendment = await self._run(
+            amendments.amend_contract,
+            self._deps,
+            _principal(),
+            cid,
+            values,
+            mask,
+            request.contract.etag,
+            request.reason,
+            request.impact,
+            evidence,
+            request.request_id,
+        )
+        return cv.amendment_out(amendment, _principal())
+
+    async def _decide_amendment(
+        self, name: str, approved: bool, opinion: str
+    ) -> pb.ContractAmendment:
+        cid, aid = _amendment_name(name)
+        amendment = await self._run(
+            amendments.decide_amendment, self._deps, _principal(), cid, aid, approved, opinion
+        )
+        return cv.amendment_out(amendment, _principal())
+
+    async def ApproveContractAmendment(
+        self, request: pb.ApproveContractAmendmentRequest, context: Any
+    ) -> pb.ContractAmendment:
+        return await self._decide_amendment(request.name, True, request.opinion)
+
+    async def RejectContractAmendment(
+        self, request: pb.RejectContractAmendmentRequest, context: Any
+    ) -> pb.ContractAmendment:
+        return await self._decide_amendment(request.name, False, request.opinion)
+
+    async def ListContractVersions(
+        self, request: pb.ListContractVersionsRequest, context: Any
+    ) -> pb.ListContractVersionsResponse:
+        cid = convert.parse_name(request.name, "contracts", "name")
+        versions = await self._run(amendments.list_versions, cid)
+        who = _principal()
+        return pb.ListContractVersionsResponse(versions=[cv.version_out(v, who) for v in versions])
+
+    async def DiffContractVersions(
+        self, request: pb.DiffContractVersionsRequest, context: Any
+    ) -> pb.DiffContractVersionsResponse:
+        cid = convert.parse_name(request.name, "contracts", "name")
+        changed, text = await self._run(
+            amendments.diff, cid, request.from_version, request.to_version
+        )
+        who = _principal()
+        hidden = set() if who.sees_amounts else cv.AMOUNT_KEYS
+        return pb.DiffContractVersionsResponse(
+            fields=[
+                pb.FieldDifference(field=k, before_json=to_json(b), after_json=to_json(a))
+                for k, b, a in changed
+                if k not in hidden
+            ],
+            text_diff=text,
+        )
 
 
 def add_to_server(servicer: ContractServicer, server: grpc.aio.Server) -> None:

@@ -1,5 +1,6 @@
 import datetime
 
+from google.protobuf import duration_pb2 as _duration_pb2
 from google.protobuf import field_mask_pb2 as _field_mask_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.type import date_pb2 as _date_pb2
@@ -497,3 +498,239 @@ class ListContractHistoryResponse(_message.Message):
     entries: _containers.RepeatedCompositeFieldContainer[HistoryEntry]
     next_page_token: str
     def __init__(self, entries: _Optional[_Iterable[_Union[HistoryEntry, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class Document(_message.Message):
+    __slots__ = ("name", "kind", "filename", "content_type", "size_bytes", "sha256", "text_length", "create_user", "create_time")
+    class Kind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+        __slots__ = ()
+        KIND_UNSPECIFIED: _ClassVar[Document.Kind]
+        KIND_ORIGINAL: _ClassVar[Document.Kind]
+        KIND_SCAN: _ClassVar[Document.Kind]
+        KIND_CHANGE_EVIDENCE: _ClassVar[Document.Kind]
+        KIND_DRAWING: _ClassVar[Document.Kind]
+        KIND_OTHER: _ClassVar[Document.Kind]
+    KIND_UNSPECIFIED: Document.Kind
+    KIND_ORIGINAL: Document.Kind
+    KIND_SCAN: Document.Kind
+    KIND_CHANGE_EVIDENCE: Document.Kind
+    KIND_DRAWING: Document.Kind
+    KIND_OTHER: Document.Kind
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    FILENAME_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_TYPE_FIELD_NUMBER: _ClassVar[int]
+    SIZE_BYTES_FIELD_NUMBER: _ClassVar[int]
+    SHA256_FIELD_NUMBER: _ClassVar[int]
+    TEXT_LENGTH_FIELD_NUMBER: _ClassVar[int]
+    CREATE_USER_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    kind: Document.Kind
+    filename: str
+    content_type: str
+    size_bytes: int
+    sha256: str
+    text_length: int
+    create_user: str
+    create_time: _timestamp_pb2.Timestamp
+    def __init__(self, name: _Optional[str] = ..., kind: _Optional[_Union[Document.Kind, str]] = ..., filename: _Optional[str] = ..., content_type: _Optional[str] = ..., size_bytes: _Optional[int] = ..., sha256: _Optional[str] = ..., text_length: _Optional[int] = ..., create_user: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class DocumentUpload(_message.Message):
+    __slots__ = ("parent", "kind", "filename", "content_type", "sha256", "request_id")
+    PARENT_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    FILENAME_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_TYPE_FIELD_NUMBER: _ClassVar[int]
+    SHA256_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    parent: str
+    kind: Document.Kind
+    filename: str
+    content_type: str
+    sha256: str
+    request_id: str
+    def __init__(self, parent: _Optional[str] = ..., kind: _Optional[_Union[Document.Kind, str]] = ..., filename: _Optional[str] = ..., content_type: _Optional[str] = ..., sha256: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class UploadDocumentRequest(_message.Message):
+    __slots__ = ("upload", "chunk")
+    UPLOAD_FIELD_NUMBER: _ClassVar[int]
+    CHUNK_FIELD_NUMBER: _ClassVar[int]
+    upload: DocumentUpload
+    chunk: bytes
+    def __init__(self, upload: _Optional[_Union[DocumentUpload, _Mapping]] = ..., chunk: _Optional[bytes] = ...) -> None: ...
+
+class ListDocumentsRequest(_message.Message):
+    __slots__ = ("parent", "page_size", "page_token")
+    PARENT_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    parent: str
+    page_size: int
+    page_token: str
+    def __init__(self, parent: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListDocumentsResponse(_message.Message):
+    __slots__ = ("documents", "next_page_token")
+    DOCUMENTS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    documents: _containers.RepeatedCompositeFieldContainer[Document]
+    next_page_token: str
+    def __init__(self, documents: _Optional[_Iterable[_Union[Document, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class DownloadDocumentRequest(_message.Message):
+    __slots__ = ("name", "offset", "length")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    OFFSET_FIELD_NUMBER: _ClassVar[int]
+    LENGTH_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    offset: int
+    length: int
+    def __init__(self, name: _Optional[str] = ..., offset: _Optional[int] = ..., length: _Optional[int] = ...) -> None: ...
+
+class DownloadDocumentResponse(_message.Message):
+    __slots__ = ("chunk",)
+    CHUNK_FIELD_NUMBER: _ClassVar[int]
+    chunk: bytes
+    def __init__(self, chunk: _Optional[bytes] = ...) -> None: ...
+
+class GetDocumentDownloadUrlRequest(_message.Message):
+    __slots__ = ("name", "ttl")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    TTL_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    ttl: _duration_pb2.Duration
+    def __init__(self, name: _Optional[str] = ..., ttl: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ...) -> None: ...
+
+class GetDocumentDownloadUrlResponse(_message.Message):
+    __slots__ = ("url", "expire_time")
+    URL_FIELD_NUMBER: _ClassVar[int]
+    EXPIRE_TIME_FIELD_NUMBER: _ClassVar[int]
+    url: str
+    expire_time: _timestamp_pb2.Timestamp
+    def __init__(self, url: _Optional[str] = ..., expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ContractAmendment(_message.Message):
+    __slots__ = ("name", "state", "reason", "impact", "evidence_documents", "changes_json", "base_version", "result_version", "approval_steps", "current_approval_step", "create_user", "create_time")
+    class State(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+        __slots__ = ()
+        STATE_UNSPECIFIED: _ClassVar[ContractAmendment.State]
+        STATE_PENDING_APPROVAL: _ClassVar[ContractAmendment.State]
+        STATE_APPROVED: _ClassVar[ContractAmendment.State]
+        STATE_REJECTED: _ClassVar[ContractAmendment.State]
+    STATE_UNSPECIFIED: ContractAmendment.State
+    STATE_PENDING_APPROVAL: ContractAmendment.State
+    STATE_APPROVED: ContractAmendment.State
+    STATE_REJECTED: ContractAmendment.State
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    IMPACT_FIELD_NUMBER: _ClassVar[int]
+    EVIDENCE_DOCUMENTS_FIELD_NUMBER: _ClassVar[int]
+    CHANGES_JSON_FIELD_NUMBER: _ClassVar[int]
+    BASE_VERSION_FIELD_NUMBER: _ClassVar[int]
+    RESULT_VERSION_FIELD_NUMBER: _ClassVar[int]
+    APPROVAL_STEPS_FIELD_NUMBER: _ClassVar[int]
+    CURRENT_APPROVAL_STEP_FIELD_NUMBER: _ClassVar[int]
+    CREATE_USER_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    state: ContractAmendment.State
+    reason: str
+    impact: str
+    evidence_documents: _containers.RepeatedScalarFieldContainer[str]
+    changes_json: str
+    base_version: int
+    result_version: int
+    approval_steps: _containers.RepeatedCompositeFieldContainer[ApprovalStep]
+    current_approval_step: int
+    create_user: str
+    create_time: _timestamp_pb2.Timestamp
+    def __init__(self, name: _Optional[str] = ..., state: _Optional[_Union[ContractAmendment.State, str]] = ..., reason: _Optional[str] = ..., impact: _Optional[str] = ..., evidence_documents: _Optional[_Iterable[str]] = ..., changes_json: _Optional[str] = ..., base_version: _Optional[int] = ..., result_version: _Optional[int] = ..., approval_steps: _Optional[_Iterable[_Union[ApprovalStep, _Mapping]]] = ..., current_approval_step: _Optional[int] = ..., create_user: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ContractVersion(_message.Message):
+    __slots__ = ("name", "version", "values_json", "amendment", "create_user", "create_time")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    VALUES_JSON_FIELD_NUMBER: _ClassVar[int]
+    AMENDMENT_FIELD_NUMBER: _ClassVar[int]
+    CREATE_USER_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    version: int
+    values_json: str
+    amendment: str
+    create_user: str
+    create_time: _timestamp_pb2.Timestamp
+    def __init__(self, name: _Optional[str] = ..., version: _Optional[int] = ..., values_json: _Optional[str] = ..., amendment: _Optional[str] = ..., create_user: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class AmendContractRequest(_message.Message):
+    __slots__ = ("contract", "update_mask", "reason", "impact", "evidence_documents", "request_id")
+    CONTRACT_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_MASK_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    IMPACT_FIELD_NUMBER: _ClassVar[int]
+    EVIDENCE_DOCUMENTS_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    contract: Contract
+    update_mask: _field_mask_pb2.FieldMask
+    reason: str
+    impact: str
+    evidence_documents: _containers.RepeatedScalarFieldContainer[str]
+    request_id: str
+    def __init__(self, contract: _Optional[_Union[Contract, _Mapping]] = ..., update_mask: _Optional[_Union[_field_mask_pb2.FieldMask, _Mapping]] = ..., reason: _Optional[str] = ..., impact: _Optional[str] = ..., evidence_documents: _Optional[_Iterable[str]] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class ApproveContractAmendmentRequest(_message.Message):
+    __slots__ = ("name", "opinion")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    OPINION_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    opinion: str
+    def __init__(self, name: _Optional[str] = ..., opinion: _Optional[str] = ...) -> None: ...
+
+class RejectContractAmendmentRequest(_message.Message):
+    __slots__ = ("name", "opinion")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    OPINION_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    opinion: str
+    def __init__(self, name: _Optional[str] = ..., opinion: _Optional[str] = ...) -> None: ...
+
+class ListContractVersionsRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class ListContractVersionsResponse(_message.Message):
+    __slots__ = ("versions",)
+    VERSIONS_FIELD_NUMBER: _ClassVar[int]
+    versions: _containers.RepeatedCompositeFieldContainer[ContractVersion]
+    def __init__(self, versions: _Optional[_Iterable[_Union[ContractVersion, _Mapping]]] = ...) -> None: ...
+
+class DiffContractVersionsRequest(_message.Message):
+    __slots__ = ("name", "from_version", "to_version")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    FROM_VERSION_FIELD_NUMBER: _ClassVar[int]
+    TO_VERSION_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    from_version: int
+    to_version: int
+    def __init__(self, name: _Optional[str] = ..., from_version: _Optional[int] = ..., to_version: _Optional[int] = ...) -> None: ...
+
+class FieldDifference(_message.Message):
+    __slots__ = ("field", "before_json", "after_json")
+    FIELD_FIELD_NUMBER: _ClassVar[int]
+    BEFORE_JSON_FIELD_NUMBER: _ClassVar[int]
+    AFTER_JSON_FIELD_NUMBER: _ClassVar[int]
+    field: str
+    before_json: str
+    after_json: str
+    def __init__(self, field: _Optional[str] = ..., before_json: _Optional[str] = ..., after_json: _Optional[str] = ...) -> None: ...
+
+class DiffContractVersionsResponse(_message.Message):
+    __slots__ = ("fields", "text_diff")
+    FIELDS_FIELD_NUMBER: _ClassVar[int]
+    TEXT_DIFF_FIELD_NUMBER: _ClassVar[int]
+    fields: _containers.RepeatedCompositeFieldContainer[FieldDifference]
+    text_diff: str
+    def __init__(self, fields: _Optional[_Iterable[_Union[FieldDifference, _Mapping]]] = ..., text_diff: _Optional[str] = ...) -> None: ...

@@ -117,6 +117,51 @@ class ContractServiceStub:
                 request_serializer=callops_dot_contract_dot_v1_dot_contract__pb2.ReviseContractTemplateRequest.SerializeToString,
                 response_deserializer=callops_dot_contract_dot_v1_dot_contract__pb2.ContractTemplate.FromString,
                 _registered_method=True)
+        self.UploadDocument = channel.stream_unary(
+                '/callops.contract.v1.ContractService/UploadDocument',
+                request_serializer=callops_dot_contract_dot_v1_dot_contract__pb2.UploadDocumentRequest.SerializeToString,
+                response_deserializer=callops_dot_contract_dot_v1_dot_contract__pb2.Document.FromString,
+                _registered_method=True)
+        self.ListDocuments = channel.unary_unary(
+                '/callops.contract.v1.ContractService/ListDocuments',
+                request_serializer=callops_dot_contract_dot_v1_dot_contract__pb2.ListDocumentsRequest.SerializeToString,
+                response_deserializer=callops_dot_contract_dot_v1_dot_contract__pb2.ListDocumentsResponse.FromString,
+                _registered_method=True)
+        self.DownloadDocument = channel.unary_stream(
+                '/callops.contract.v1.ContractService/DownloadDocument',
+                request_serializer=callops_dot_contract_dot_v1_dot_contract__pb2.DownloadDocumentRequest.SerializeToString,
+                response_deserializer=callops_dot_contract_dot_v1_dot_contract__pb2.DownloadDocumentResponse.FromString,
+                _registered_method=True)
+        self.GetDocumentDownloadUrl = channel.unary_unary(
+                '/callops.contract.v1.ContractService/GetDocumentDownloadUrl',
+                request_serializer=callops_dot_contract_dot_v1_dot_contract__pb2.GetDocumentDownloadUrlRequest.SerializeToString,
+                response_deserializer=callops_dot_contract_dot_v1_dot_contract__pb2.GetDocumentDownloadUrlResponse.FromString,
+                _registered_method=True)
+        self.AmendContract = channel.unary_unary(
+                '/callops.contract.v1.ContractService/AmendContract',
+                request_serializer=callops_dot_contract_dot_v1_dot_contract__pb2.AmendContractRequest.SerializeToString,
+                response_deserializer=callops_dot_contract_dot_v1_dot_contract__pb2.ContractAmendment.FromString,
+                _registered_method=True)
+        self.ApproveContractAmendment = channel.unary_unary(
+                '/callops.contract.v1.ContractService/ApproveContractAmendment',
+                request_serializer=callops_dot_contract_dot_v1_dot_contract__pb2.ApproveContractAmendmentRequest.SerializeToString,
+                response_deserializer=callops_dot_contract_dot_v1_dot_contract__pb2.ContractAmendment.FromString,
+                _registered_method=True)
+        self.RejectContractAmendment = channel.unary_unary(
+                '/callops.contract.v1.ContractService/RejectContractAmendment',
+                request_serializer=callops_dot_contract_dot_v1_dot_contract__pb2.RejectContractAmendmentRequest.SerializeToString,
+                response_deserializer=callops_dot_contract_dot_v1_dot_contract__pb2.ContractAmendment.FromString,
+                _registered_method=True)
+        self.ListContractVersions = channel.unary_unary(
+                '/callops.contract.v1.ContractService/ListContractVersions',
+                request_serializer=callops_dot_contract_dot_v1_dot_contract__pb2.ListContractVersionsRequest.SerializeToString,
+                response_deserializer=callops_dot_contract_dot_v1_dot_contract__pb2.ListContractVersionsResponse.FromString,
+                _registered_method=True)
+        self.DiffContractVersions = channel.unary_unary(
+                '/callops.contract.v1.ContractService/DiffContractVersions',
+                request_serializer=callops_dot_contract_dot_v1_dot_contract__pb2.DiffContractVersionsRequest.SerializeToString,
+                response_deserializer=callops_dot_contract_dot_v1_dot_contract__pb2.DiffContractVersionsResponse.FromString,
+                _registered_method=True)
 
 
 class ContractServiceServicer:
@@ -246,6 +291,79 @@ class ContractServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def UploadDocument(self, request_iterator, context):
+        """Uploads a file of a contract (合同文件) as a stream: the first message carries the
+        metadata, the others the bytes in chunks of any size (at most 16 MiB each). The document
+        exists, and is listed, only once every byte is stored and its SHA-256 checked: a failed
+        or cancelled upload leaves nothing behind. Too large or a wrong SHA-256 is
+        INVALID_ARGUMENT. A retried upload with the same `request_id` returns the first
+        document without reading the content again.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListDocuments(self, request, context):
+        """Lists the documents of a contract, oldest first.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DownloadDocument(self, request, context):
+        """Streams a document's bytes, or a range of them, in chunks of at most 1 MiB.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetDocumentDownloadUrl(self, request, context):
+        """A URL that downloads the document without a token, until it expires.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AmendContract(self, request, context):
+        """Proposes a change (合同变更) of an ACTIVE or EXPIRING contract, with a reason, its
+        impact and the documents that justify it. It goes through the approval chain the
+        rules choose for the contract; the contract stays in force and unchanged meanwhile.
+        One amendment at a time: another pending one is FAILED_PRECONDITION.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ApproveContractAmendment(self, request, context):
+        """Approves the amendment's current step; after the last step the change is applied
+        and becomes a new version of the contract.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RejectContractAmendment(self, request, context):
+        """Rejects the amendment at its current step; the contract stays as it is.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListContractVersions(self, request, context):
+        """Lists the versions of a contract, oldest first: version 1 is the contract as signed,
+        each applied amendment adds one.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DiffContractVersions(self, request, context):
+        """The differences between two versions: changed fields and a line diff of the texts.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ContractServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -328,6 +446,51 @@ def add_ContractServiceServicer_to_server(servicer, server):
                     servicer.ReviseContractTemplate,
                     request_deserializer=callops_dot_contract_dot_v1_dot_contract__pb2.ReviseContractTemplateRequest.FromString,
                     response_serializer=callops_dot_contract_dot_v1_dot_contract__pb2.ContractTemplate.SerializeToString,
+            ),
+            'UploadDocument': grpc.stream_unary_rpc_method_handler(
+                    servicer.UploadDocument,
+                    request_deserializer=callops_dot_contract_dot_v1_dot_contract__pb2.UploadDocumentRequest.FromString,
+                    response_serializer=callops_dot_contract_dot_v1_dot_contract__pb2.Document.SerializeToString,
+            ),
+            'ListDocuments': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListDocuments,
+                    request_deserializer=callops_dot_contract_dot_v1_dot_contract__pb2.ListDocumentsRequest.FromString,
+                    response_serializer=callops_dot_contract_dot_v1_dot_contract__pb2.ListDocumentsResponse.SerializeToString,
+            ),
+            'DownloadDocument': grpc.unary_stream_rpc_method_handler(
+                    servicer.DownloadDocument,
+                    request_deserializer=callops_dot_contract_dot_v1_dot_contract__pb2.DownloadDocumentRequest.FromString,
+                    response_serializer=callops_dot_contract_dot_v1_dot_contract__pb2.DownloadDocumentResponse.SerializeToString,
+            ),
+            'GetDocumentDownloadUrl': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetDocumentDownloadUrl,
+                    request_deserializer=callops_dot_contract_dot_v1_dot_contract__pb2.GetDocumentDownloadUrlRequest.FromString,
+                    response_serializer=callops_dot_contract_dot_v1_dot_contract__pb2.GetDocumentDownloadUrlResponse.SerializeToString,
+            ),
+            'AmendContract': grpc.unary_unary_rpc_method_handler(
+                    servicer.AmendContract,
+                    request_deserializer=callops_dot_contract_dot_v1_dot_contract__pb2.AmendContractRequest.FromString,
+                    response_serializer=callops_dot_contract_dot_v1_dot_contract__pb2.ContractAmendment.SerializeToString,
+            ),
+            'ApproveContractAmendment': grpc.unary_unary_rpc_method_handler(
+                    servicer.ApproveContractAmendment,
+                    request_deserializer=callops_dot_contract_dot_v1_dot_contract__pb2.ApproveContractAmendmentRequest.FromString,
+                    response_serializer=callops_dot_contract_dot_v1_dot_contract__pb2.ContractAmendment.SerializeToString,
+            ),
+            'RejectContractAmendment': grpc.unary_unary_rpc_method_handler(
+                    servicer.RejectContractAmendment,
+                    request_deserializer=callops_dot_contract_dot_v1_dot_contract__pb2.RejectContractAmendmentRequest.FromString,
+                    response_serializer=callops_dot_contract_dot_v1_dot_contract__pb2.ContractAmendment.SerializeToString,
+            ),
+            'ListContractVersions': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListContractVersions,
+                    request_deserializer=callops_dot_contract_dot_v1_dot_contract__pb2.ListContractVersionsRequest.FromString,
+                    response_serializer=callops_dot_contract_dot_v1_dot_contract__pb2.ListContractVersionsResponse.SerializeToString,
+            ),
+            'DiffContractVersions': grpc.unary_unary_rpc_method_handler(
+                    servicer.DiffContractVersions,
+                    request_deserializer=callops_dot_contract_dot_v1_dot_contract__pb2.DiffContractVersionsRequest.FromString,
+                    response_serializer=callops_dot_contract_dot_v1_dot_contract__pb2.DiffContractVersionsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -765,6 +928,249 @@ class ContractService:
             '/callops.contract.v1.ContractService/ReviseContractTemplate',
             callops_dot_contract_dot_v1_dot_contract__pb2.ReviseContractTemplateRequest.SerializeToString,
             callops_dot_contract_dot_v1_dot_contract__pb2.ContractTemplate.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UploadDocument(request_iterator,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.stream_unary(
+            request_iterator,
+            target,
+            '/callops.contract.v1.ContractService/UploadDocument',
+            callops_dot_contract_dot_v1_dot_contract__pb2.UploadDocumentRequest.SerializeToString,
+            callops_dot_contract_dot_v1_dot_contract__pb2.Document.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListDocuments(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/callops.contract.v1.ContractService/ListDocuments',
+            callops_dot_contract_dot_v1_dot_contract__pb2.ListDocumentsRequest.SerializeToString,
+            callops_dot_contract_dot_v1_dot_contract__pb2.ListDocumentsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DownloadDocument(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/callops.contract.v1.ContractService/DownloadDocument',
+            callops_dot_contract_dot_v1_dot_contract__pb2.DownloadDocumentRequest.SerializeToString,
+            callops_dot_contract_dot_v1_dot_contract__pb2.DownloadDocumentResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetDocumentDownloadUrl(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/callops.contract.v1.ContractService/GetDocumentDownloadUrl',
+            callops_dot_contract_dot_v1_dot_contract__pb2.GetDocumentDownloadUrlRequest.SerializeToString,
+            callops_dot_contract_dot_v1_dot_contract__pb2.GetDocumentDownloadUrlResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AmendContract(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/callops.contract.v1.ContractService/AmendContract',
+            callops_dot_contract_dot_v1_dot_contract__pb2.AmendContractRequest.SerializeToString,
+            callops_dot_contract_dot_v1_dot_contract__pb2.ContractAmendment.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ApproveContractAmendment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/callops.contract.v1.ContractService/ApproveContractAmendment',
+            callops_dot_contract_dot_v1_dot_contract__pb2.ApproveContractAmendmentRequest.SerializeToString,
+            callops_dot_contract_dot_v1_dot_contract__pb2.ContractAmendment.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RejectContractAmendment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/callops.contract.v1.ContractService/RejectContractAmendment',
+            callops_dot_contract_dot_v1_dot_contract__pb2.RejectContractAmendmentRequest.SerializeToString,
+            callops_dot_contract_dot_v1_dot_contract__pb2.ContractAmendment.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListContractVersions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/callops.contract.v1.ContractService/ListContractVersions',
+            callops_dot_contract_dot_v1_dot_contract__pb2.ListContractVersionsRequest.SerializeToString,
+            callops_dot_contract_dot_v1_dot_contract__pb2.ListContractVersionsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DiffContractVersions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/callops.contract.v1.ContractService/DiffContractVersions',
+            callops_dot_contract_dot_v1_dot_contract__pb2.DiffContractVersionsRequest.SerializeToString,
+            callops_dot_contract_dot_v1_dot_contract__pb2.DiffContractVersionsResponse.FromString,
             options,
             channel_credentials,
             insecure,

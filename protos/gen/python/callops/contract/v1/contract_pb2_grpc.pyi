@@ -83,6 +83,38 @@ class ContractServiceStub:
     """Gets a template: its newest version, or `contractTemplates/{id}@{version}`."""
     ReviseContractTemplate: _grpc.UnaryUnaryMultiCallable[_contract_pb2.ReviseContractTemplateRequest, _contract_pb2.ContractTemplate]
     """Publishes a new version of a template; contracts keep the version they used."""
+    UploadDocument: _grpc.StreamUnaryMultiCallable[_contract_pb2.UploadDocumentRequest, _contract_pb2.Document]
+    """Uploads a file of a contract (合同文件) as a stream: the first message carries the
+    metadata, the others the bytes in chunks of any size (at most 16 MiB each). The document
+    exists, and is listed, only once every byte is stored and its SHA-256 checked: a failed
+    or cancelled upload leaves nothing behind. Too large or a wrong SHA-256 is
+    INVALID_ARGUMENT. A retried upload with the same `request_id` returns the first
+    document without reading the content again.
+    """
+    ListDocuments: _grpc.UnaryUnaryMultiCallable[_contract_pb2.ListDocumentsRequest, _contract_pb2.ListDocumentsResponse]
+    """Lists the documents of a contract, oldest first."""
+    DownloadDocument: _grpc.UnaryStreamMultiCallable[_contract_pb2.DownloadDocumentRequest, _contract_pb2.DownloadDocumentResponse]
+    """Streams a document's bytes, or a range of them, in chunks of at most 1 MiB."""
+    GetDocumentDownloadUrl: _grpc.UnaryUnaryMultiCallable[_contract_pb2.GetDocumentDownloadUrlRequest, _contract_pb2.GetDocumentDownloadUrlResponse]
+    """A URL that downloads the document without a token, until it expires."""
+    AmendContract: _grpc.UnaryUnaryMultiCallable[_contract_pb2.AmendContractRequest, _contract_pb2.ContractAmendment]
+    """Proposes a change (合同变更) of an ACTIVE or EXPIRING contract, with a reason, its
+    impact and the documents that justify it. It goes through the approval chain the
+    rules choose for the contract; the contract stays in force and unchanged meanwhile.
+    One amendment at a time: another pending one is FAILED_PRECONDITION.
+    """
+    ApproveContractAmendment: _grpc.UnaryUnaryMultiCallable[_contract_pb2.ApproveContractAmendmentRequest, _contract_pb2.ContractAmendment]
+    """Approves the amendment's current step; after the last step the change is applied
+    and becomes a new version of the contract.
+    """
+    RejectContractAmendment: _grpc.UnaryUnaryMultiCallable[_contract_pb2.RejectContractAmendmentRequest, _contract_pb2.ContractAmendment]
+    """Rejects the amendment at its current step; the contract stays as it is."""
+    ListContractVersions: _grpc.UnaryUnaryMultiCallable[_contract_pb2.ListContractVersionsRequest, _contract_pb2.ListContractVersionsResponse]
+    """Lists the versions of a contract, oldest first: version 1 is the contract as signed,
+    each applied amendment adds one.
+    """
+    DiffContractVersions: _grpc.UnaryUnaryMultiCallable[_contract_pb2.DiffContractVersionsRequest, _contract_pb2.DiffContractVersionsResponse]
+    """The differences between two versions: changed fields and a line diff of the texts."""
 
 @_typing.type_check_only
 class ContractServiceAsyncStub(ContractServiceStub):
@@ -139,6 +171,38 @@ class ContractServiceAsyncStub(ContractServiceStub):
     """Gets a template: its newest version, or `contractTemplates/{id}@{version}`."""
     ReviseContractTemplate: _aio.UnaryUnaryMultiCallable[_contract_pb2.ReviseContractTemplateRequest, _contract_pb2.ContractTemplate]  # type: ignore[assignment]
     """Publishes a new version of a template; contracts keep the version they used."""
+    UploadDocument: _aio.StreamUnaryMultiCallable[_contract_pb2.UploadDocumentRequest, _contract_pb2.Document]  # type: ignore[assignment]
+    """Uploads a file of a contract (合同文件) as a stream: the first message carries the
+    metadata, the others the bytes in chunks of any size (at most 16 MiB each). The document
+    exists, and is listed, only once every byte is stored and its SHA-256 checked: a failed
+    or cancelled upload leaves nothing behind. Too large or a wrong SHA-256 is
+    INVALID_ARGUMENT. A retried upload with the same `request_id` returns the first
+    document without reading the content again.
+    """
+    ListDocuments: _aio.UnaryUnaryMultiCallable[_contract_pb2.ListDocumentsRequest, _contract_pb2.ListDocumentsResponse]  # type: ignore[assignment]
+    """Lists the documents of a contract, oldest first."""
+    DownloadDocument: _aio.UnaryStreamMultiCallable[_contract_pb2.DownloadDocumentRequest, _contract_pb2.DownloadDocumentResponse]  # type: ignore[assignment]
+    """Streams a document's bytes, or a range of them, in chunks of at most 1 MiB."""
+    GetDocumentDownloadUrl: _aio.UnaryUnaryMultiCallable[_contract_pb2.GetDocumentDownloadUrlRequest, _contract_pb2.GetDocumentDownloadUrlResponse]  # type: ignore[assignment]
+    """A URL that downloads the document without a token, until it expires."""
+    AmendContract: _aio.UnaryUnaryMultiCallable[_contract_pb2.AmendContractRequest, _contract_pb2.ContractAmendment]  # type: ignore[assignment]
+    """Proposes a change (合同变更) of an ACTIVE or EXPIRING contract, with a reason, its
+    impact and the documents that justify it. It goes through the approval chain the
+    rules choose for the contract; the contract stays in force and unchanged meanwhile.
+    One amendment at a time: another pending one is FAILED_PRECONDITION.
+    """
+    ApproveContractAmendment: _aio.UnaryUnaryMultiCallable[_contract_pb2.ApproveContractAmendmentRequest, _contract_pb2.ContractAmendment]  # type: ignore[assignment]
+    """Approves the amendment's current step; after the last step the change is applied
+    and becomes a new version of the contract.
+    """
+    RejectContractAmendment: _aio.UnaryUnaryMultiCallable[_contract_pb2.RejectContractAmendmentRequest, _contract_pb2.ContractAmendment]  # type: ignore[assignment]
+    """Rejects the amendment at its current step; the contract stays as it is."""
+    ListContractVersions: _aio.UnaryUnaryMultiCallable[_contract_pb2.ListContractVersionsRequest, _contract_pb2.ListContractVersionsResponse]  # type: ignore[assignment]
+    """Lists the versions of a contract, oldest first: version 1 is the contract as signed,
+    each applied amendment adds one.
+    """
+    DiffContractVersions: _aio.UnaryUnaryMultiCallable[_contract_pb2.DiffContractVersionsRequest, _contract_pb2.DiffContractVersionsResponse]  # type: ignore[assignment]
+    """The differences between two versions: changed fields and a line diff of the texts."""
 
 class ContractServiceServicer(metaclass=_abc_1.ABCMeta):
     """The contract service keeps contracts (合同) through their lifecycle: drafting,
@@ -288,5 +352,91 @@ class ContractServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_contract_pb2.ContractTemplate, _abc.Awaitable[_contract_pb2.ContractTemplate]]:
         """Publishes a new version of a template; contracts keep the version they used."""
+
+    @_abc_1.abstractmethod
+    def UploadDocument(
+        self,
+        request_iterator: _MaybeAsyncIterator[_contract_pb2.UploadDocumentRequest],
+        context: _ServicerContext,
+    ) -> _typing.Union[_contract_pb2.Document, _abc.Awaitable[_contract_pb2.Document]]:
+        """Uploads a file of a contract (合同文件) as a stream: the first message carries the
+        metadata, the others the bytes in chunks of any size (at most 16 MiB each). The document
+        exists, and is listed, only once every byte is stored and its SHA-256 checked: a failed
+        or cancelled upload leaves nothing behind. Too large or a wrong SHA-256 is
+        INVALID_ARGUMENT. A retried upload with the same `request_id` returns the first
+        document without reading the content again.
+        """
+
+    @_abc_1.abstractmethod
+    def ListDocuments(
+        self,
+        request: _contract_pb2.ListDocumentsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_contract_pb2.ListDocumentsResponse, _abc.Awaitable[_contract_pb2.ListDocumentsResponse]]:
+        """Lists the documents of a contract, oldest first."""
+
+    @_abc_1.abstractmethod
+    def DownloadDocument(
+        self,
+        request: _contract_pb2.DownloadDocumentRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_abc.Iterator[_contract_pb2.DownloadDocumentResponse], _abc.AsyncIterator[_contract_pb2.DownloadDocumentResponse]]:
+        """Streams a document's bytes, or a range of them, in chunks of at most 1 MiB."""
+
+    @_abc_1.abstractmethod
+    def GetDocumentDownloadUrl(
+        self,
+        request: _contract_pb2.GetDocumentDownloadUrlRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_contract_pb2.GetDocumentDownloadUrlResponse, _abc.Awaitable[_contract_pb2.GetDocumentDownloadUrlResponse]]:
+        """A URL that downloads the document without a token, until it expires."""
+
+    @_abc_1.abstractmethod
+    def AmendContract(
+        self,
+        request: _contract_pb2.AmendContractRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_contract_pb2.ContractAmendment, _abc.Awaitable[_contract_pb2.ContractAmendment]]:
+        """Proposes a change (合同变更) of an ACTIVE or EXPIRING contract, with a reason, its
+        impact and the documents that justify it. It goes through the approval chain the
+        rules choose for the contract; the contract stays in force and unchanged meanwhile.
+        One amendment at a time: another pending one is FAILED_PRECONDITION.
+        """
+
+    @_abc_1.abstractmethod
+    def ApproveContractAmendment(
+        self,
+        request: _contract_pb2.ApproveContractAmendmentRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_contract_pb2.ContractAmendment, _abc.Awaitable[_contract_pb2.ContractAmendment]]:
+        """Approves the amendment's current step; after the last step the change is applied
+        and becomes a new version of the contract.
+        """
+
+    @_abc_1.abstractmethod
+    def RejectContractAmendment(
+        self,
+        request: _contract_pb2.RejectContractAmendmentRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_contract_pb2.ContractAmendment, _abc.Awaitable[_contract_pb2.ContractAmendment]]:
+        """Rejects the amendment at its current step; the contract stays as it is."""
+
+    @_abc_1.abstractmethod
+    def ListContractVersions(
+        self,
+        request: _contract_pb2.ListContractVersionsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_contract_pb2.ListContractVersionsResponse, _abc.Awaitable[_contract_pb2.ListContractVersionsResponse]]:
+        """Lists the versions of a contract, oldest first: version 1 is the contract as signed,
+        each applied amendment adds one.
+        """
+
+    @_abc_1.abstractmethod
+    def DiffContractVersions(
+        self,
+        request: _contract_pb2.DiffContractVersionsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_contract_pb2.DiffContractVersionsResponse, _abc.Awaitable[_contract_pb2.DiffContractVersionsResponse]]:
+        """The differences between two versions: changed fields and a line diff of the texts."""
 
 def add_ContractServiceServicer_to_server(servicer: ContractServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
