@@ -16,7 +16,7 @@ from services.contract.adapters.repository import (
     DocumentRepository,
     TemplateRepository,
 )
-from services.contract.domain.events import CustomerFiguresChanged
+from services.contract.domain.events import ContractChanged, CustomerFiguresChanged
 
 H = orm.contract_history
 
@@ -70,6 +70,8 @@ class ContractUnitOfWork(SqlUnitOfWork):
                 after=after or {},
             )
         )
+        # Every audited change is also a change event, in the same transaction.
+        self.emit(ContractChanged(f"contracts/{contract_id}", action))
 
     def report_figures(self, figures: CustomerFiguresChanged) -> bool:
         """Emits the customer's figures when they differ from the last reported; the row is

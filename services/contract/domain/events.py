@@ -15,6 +15,15 @@ class ContractEvent(Event):
 
 
 @dataclass(frozen=True)
+class ContractChanged(ContractEvent):
+    """Any recorded change of a contract (created, updated, a state change, a payment...):
+    the feed search indexes from, so a draft is findable as soon as it is saved."""
+
+    contract: str
+    action: str
+
+
+@dataclass(frozen=True)
 class ContractSubmitted(ContractEvent):
     contract: str
     waiting_for: str  # the role or person of the first step: who is notified
