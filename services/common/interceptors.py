@@ -32,6 +32,7 @@ RPC_SECONDS = Histogram(
 RPC_TOTAL = Counter("callops_rpc_total", "RPCs by method and status code", ["method", "code"])
 
 Context = grpc.aio.ServicerContext[Any, Any]
+_caller: ContextVar[dict[str, str]] = ContextVar("rpc_caller")
 if TYPE_CHECKING:  # grpc-stubs make these generic; grpc's own classes take no parameters
     Handler = grpc.RpcMethodHandler[Any, Any]
     _ServerInterceptor = grpc.aio.ServerInterceptor[Any, Any]
@@ -119,6 +120,10 @@ class ObservabilityInterceptor(_WrappingInterceptor):
     async def around(self, method: str, context: Context) -> AsyncIterator[None]:
         start = time.perf_counter()
         code = "OK"
+        # The auth interceptor inside fills this in; its own context is gone by the time the
+        # access-log line is written.
+        caller: dict[str, str] = {}
+        facts = _caller.set(caller)
         try:
             yield
         except BaseException:
@@ -130,14 +135,14 @@ class ObservabilityInterceptor(_WrappingInterceptor):
             seconds = time.perf_counter() - start
             RPC_SECONDS.labels(method, code).observe(seconds)
             RPC_TOTAL.labels(method, code).inc()
+            _reset(_caller, facts)
             if self._access_log:
-                principal = current_principal.get()
                 log.info(
                     "rpc",
                     method=method,
                     code=code,
                     ms=round(seconds * 1000, 3),
-                    user=principal.user_id if principal else None,
+                    user=caller.get("user"),
                 )
 
 
@@ -185,6 +190,7 @@ class AuthInterceptor(_WrappingInterceptor):
                 f"roles {sorted(principal.roles)} may not call {method}",
                 {"method": method, "right": right or ""},
             )
+        _caller.get({})["user"] = principal.user_id
         token = current_principal.set(principal)
         try:
             yield
