@@ -3,7 +3,6 @@ servicer and worker."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -71,19 +70,13 @@ class CallCenterApp:
         return CallCenterServicer(
             self.uow,
             self.deps,
-            page_tokens(self.settings),
+            PageTokens.for_service(self.settings),
             self.directory,
             self.settings.screen_pop_deadline_ms / 1000,
             self.settings.agent_stream_poll_ms / 1000,
             changes=self.changes,
             assigner=self.assigner,
         )
-
-
-def page_tokens(settings: CallCenterSettings) -> PageTokens:
-    # Every replica must accept every other's tokens: derive the key from shared config.
-    secret = settings.jwt_secret.get_secret_value() if settings.jwt_secret else settings.jwt_issuer
-    return PageTokens(hashlib.sha256(f"page-tokens:callcenter:{secret}".encode()).digest())
 
 
 def bootstrap(

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from services.common.config import ServiceSettings
 from services.common.errors import InvalidArgument
 
 DEFAULT_PAGE_SIZE = 50
@@ -30,6 +31,14 @@ class PageTokens:
 
     def __init__(self, secret: bytes) -> None:
         self._secret = secret
+
+    @classmethod
+    def for_service(cls, settings: ServiceSettings) -> PageTokens:
+        """Every replica of a service must accept the others' tokens: the key is derived from
+        the configuration they share, and differs per service."""
+        secret = settings.jwt_secret.get_secret_value() if settings.jwt_secret else ""
+        label = f"page-tokens:{settings.service_name}:{secret or settings.jwt_issuer}"
+        return cls(hashlib.sha256(label.encode()).digest())
 
     def _sign(self, body: bytes) -> bytes:
         return hmac.new(self._secret, body, hashlib.sha256).digest()[:12]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -51,13 +50,9 @@ class ContractApp:
         )
 
     def servicer(self) -> ContractServicer:
-        return ContractServicer(self.uow, self.deps, page_tokens(self.settings), self.documents)
-
-
-def page_tokens(settings: ContractSettings) -> PageTokens:
-    # Every replica must accept every other's tokens: derive the key from shared config.
-    secret = settings.jwt_secret.get_secret_value() if settings.jwt_secret else settings.jwt_issuer
-    return PageTokens(hashlib.sha256(f"contract-page-tokens:{secret}".encode()).digest())
+        return ContractServicer(
+            self.uow, self.deps, PageTokens.for_service(self.settings), self.documents
+        )
 
 
 def bootstrap(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -50,15 +49,9 @@ class CustomerApp:
         return CustomerServicer(
             self.uow,
             self.deps,
-            page_tokens(self.settings),
+            PageTokens.for_service(self.settings),
             inline_reads=self.engine.dialect.name == "sqlite",
         )
-
-
-def page_tokens(settings: CustomerSettings) -> PageTokens:
-    # Every replica must accept every other's tokens: derive the key from shared config.
-    secret = settings.jwt_secret.get_secret_value() if settings.jwt_secret else settings.jwt_issuer
-    return PageTokens(hashlib.sha256(f"page-tokens:{secret}".encode()).digest())
 
 
 def bootstrap(

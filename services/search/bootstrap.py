@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -41,12 +40,6 @@ def make_engine(settings: SearchSettings) -> SearchEngine:
     return TantivyEngine(settings.index_directory(), keep_writer=False)
 
 
-def page_tokens(settings: SearchSettings) -> PageTokens:
-    # Every replica must accept every other's tokens: derive the key from shared config.
-    secret = settings.jwt_secret.get_secret_value() if settings.jwt_secret else settings.jwt_issuer
-    return PageTokens(hashlib.sha256(f"search-page-tokens:{secret}".encode()).digest())
-
-
 @dataclass
 class SearchApp:
     """Everything wired: what the server, the worker, the CLI and the tests use."""
@@ -63,7 +56,7 @@ class SearchApp:
     def servicer(self) -> SearchServicer:
         return SearchServicer(
             self.engine,
-            page_tokens(self.settings),
+            PageTokens.for_service(self.settings),
             frozenset(self.settings.all_departments_roles),
             SavedSearchStore(self.database),
             self.clock,
