@@ -3,7 +3,6 @@ servicer and worker."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -25,12 +24,10 @@ from services.callcenter.entrypoints.servicer import (
 from services.callcenter.entrypoints.wakeups import AgentWakeups, CallbackAssigner
 from services.callcenter.service_layer import callbacks
 from services.callcenter.service_layer.deps import Deps
-from services.common.celery_app import make_celery
-from services.common.db import make_engine
-from services.common.migrations import ensure_migrated
-from services.common.outbox import CeleryEventPublisher, EventPublisher, OutboxRelay, RelayLoop
+from services.common.outbox import EventPublisher, OutboxRelay, RelayLoop
 from services.common.pagination import PageTokens
 from services.common.server import ServiceRegistration
+from services.common.wiring import open_persistence
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -88,23 +85,10 @@ def bootstrap(
     check_migrated: bool = True,
 ) -> CallCenterApp:
     orm.start_mappers()
-    engine = make_engine(
-        settings.database_url_or_default(),
-        json_serializer=lambda o: json.dumps(o, ensure_ascii=False),
-    )
-    if check_migrated:
-        ensure_migrated(engine, MIGRATIONS, "callcenter")
-    if publisher is None:
-        publisher = CeleryEventPublisher(
-            make_celery("callcenter", settings.broker_url), settings.event_routes
-        )
-    relay = OutboxRelay(engine, orm.outbox, publisher)
+    stored = open_persistence(settings, MIGRATIONS, orm.outbox, publisher, check_migrated)
     return CallCenterApp(
         settings=settings,
-        engine=engine,
-        session_factory=sessionmaker(engine, expire_on_commit=False),
-        relay=relay,
-        relay_loop=RelayLoop(relay, settings.outbox_poll_seconds),
+        **stored.parts(),
         deps=replace(settings.deps(), clock=clock),
         directory=directory or GrpcCustomerDirectory(settings.customer_address),
     )

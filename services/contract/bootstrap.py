@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -11,13 +10,11 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from services.common.celery_app import make_celery
-from services.common.db import make_engine
-from services.common.migrations import ensure_migrated
-from services.common.outbox import CeleryEventPublisher, EventPublisher, OutboxRelay, RelayLoop
+from services.common.outbox import EventPublisher, OutboxRelay, RelayLoop
 from services.common.pagination import PageTokens
 from services.common.server import ServiceRegistration
 from services.common.storage import ObjectStore, object_store_from_url
+from services.common.wiring import open_persistence
 from services.contract.adapters import orm
 from services.contract.adapters.customer_client import CustomerDirectory, GrpcCustomerDirectory
 from services.contract.adapters.uow import ContractUnitOfWork
@@ -64,27 +61,14 @@ def bootstrap(
     check_migrated: bool = True,
     store: ObjectStore | None = None,
 ) -> ContractApp:
-    engine = make_engine(
-        settings.database_url_or_default(),
-        json_serializer=lambda o: json.dumps(o, ensure_ascii=False),
-    )
-    if check_migrated:
-        ensure_migrated(engine, MIGRATIONS, "contract")
-    if publisher is None:
-        publisher = CeleryEventPublisher(
-            make_celery("contract", settings.broker_url), settings.event_routes
-        )
+    stored = open_persistence(settings, MIGRATIONS, orm.outbox, publisher, check_migrated)
     if customers is None:
         customers = GrpcCustomerDirectory(settings, settings.customer_address)
     if store is None:
         store = object_store_from_url(settings.object_store_url, settings.data_dir)
-    relay = OutboxRelay(engine, orm.outbox, publisher)
     return ContractApp(
         settings=settings,
-        engine=engine,
-        session_factory=sessionmaker(engine, expire_on_commit=False),
-        relay=relay,
-        relay_loop=RelayLoop(relay, settings.outbox_poll_seconds),
+        **stored.parts(),
         deps=Deps(
             settings.rules(),
             customers,

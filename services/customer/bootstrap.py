@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -11,12 +10,10 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from services.common.celery_app import make_celery
-from services.common.db import make_engine
-from services.common.migrations import ensure_migrated
-from services.common.outbox import CeleryEventPublisher, EventPublisher, OutboxRelay, RelayLoop
+from services.common.outbox import EventPublisher, OutboxRelay, RelayLoop
 from services.common.pagination import PageTokens
 from services.common.server import ServiceRegistration
+from services.common.wiring import open_persistence
 from services.customer.adapters import orm
 from services.customer.adapters.uow import CustomerUnitOfWork
 from services.customer.config import CustomerSettings
@@ -62,23 +59,10 @@ def bootstrap(
     check_migrated: bool = True,
 ) -> CustomerApp:
     orm.start_mappers()
-    engine = make_engine(
-        settings.database_url_or_default(),
-        json_serializer=lambda o: json.dumps(o, ensure_ascii=False),
-    )
-    if check_migrated:
-        ensure_migrated(engine, MIGRATIONS, "customer")
-    if publisher is None:
-        publisher = CeleryEventPublisher(
-            make_celery("customer", settings.broker_url), settings.event_routes
-        )
-    relay = OutboxRelay(engine, orm.outbox, publisher)
+    stored = open_persistence(settings, MIGRATIONS, orm.outbox, publisher, check_migrated)
     return CustomerApp(
         settings=settings,
-        engine=engine,
-        session_factory=sessionmaker(engine, expire_on_commit=False),
-        relay=relay,
-        relay_loop=RelayLoop(relay, settings.outbox_poll_seconds),
+        **stored.parts(),
         deps=Deps(settings.thresholds(), settings.timezone, clock),
     )
 
