@@ -1,0 +1,1 @@
+"""Alerts: the scans and deliveries that make sure nothing slips through."""
