@@ -7,4 +7,5 @@ pytest_plugins = [
     "tests.contract_fixtures",
     "tests.callcenter_fixtures",
     "tests.search_fixtures",
+    "tests.alerts_fixtures",
 ]
