@@ -14,11 +14,11 @@ from services.common.rights import DEFAULT_ROLE_RIGHTS
 S = TypeVar("S", bound="ServiceSettings")
 
 # Who listens to what: the customer service follows contracts (grades, credit ratings), the
-# search indexer follows contracts, the alert workers follow everything, and the call center
-# pushes the alerts addressed to agents onto their event streams.
+# search indexer follows contracts and customers (party names), the alert workers follow
+# everything, and the call center pushes alerts addressed to agents onto their streams.
 EVENT_ROUTES = {
     "contract.*": ["customer", "search", "alerts"],
-    "customer.*": ["alerts"],
+    "customer.*": ["alerts", "search"],
     "callcenter.*": ["alerts"],
     "alerts.*": ["callcenter"],
 }
