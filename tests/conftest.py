@@ -8,4 +8,5 @@ pytest_plugins = [
     "tests.callcenter_fixtures",
     "tests.search_fixtures",
     "tests.alerts_fixtures",
+    "tests.softphone_sip",
 ]

@@ -1,6 +1,6 @@
 """A softphone's side of the call center, runnable against `make run`: register an agent,
 play a call (screen-pop, answer, hang-up, wrap-up, or a miss that comes back as a callback
-offer), or bridge a real baresip's ctrl_tcp to ReportCallEvent.
+offer). A real baresip is bridged by `callops softphone bridge` (services/softphone).
 
     python -m services.callcenter.examples.softphone --help
 """
@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import grpc
@@ -19,7 +18,6 @@ from google.protobuf import timestamp_pb2
 
 from callops.callcenter.v1 import callcenter_pb2 as pb
 from callops.callcenter.v1 import callcenter_pb2_grpc
-from services.callcenter.adapters.baresip import call_event, decode_netstrings
 
 cli = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 Target = Annotated[str, typer.Option(help="the call center's gRPC address")]
@@ -129,41 +127,6 @@ def simulate(
                 )
                 typer.echo(f"wrapped up {call.name}: talked {call.talk_seconds} s")
                 await asyncio.sleep(1)
-            follower.cancel()
-
-    asyncio.run(run())
-
-
-@cli.command()
-def bridge(
-    agent: AgentName,
-    token: Token,
-    baresip: Annotated[str, typer.Option(help="baresip's ctrl_tcp host:port")] = "127.0.0.1:4444",
-    target: Target = "127.0.0.1:50053",
-) -> None:
-    """Read a running baresip's ctrl_tcp events and report them for the agent."""
-
-    async def run() -> None:
-        host, _, port = baresip.rpartition(":")
-        reader, _ = await asyncio.open_connection(host, int(port))
-        async with grpc.aio.insecure_channel(target) as channel:
-            stub = callcenter_pb2_grpc.CallCenterServiceStub(channel)
-            follower = asyncio.create_task(_follow(stub, agent, token))
-            buffer = b""
-            while chunk := await reader.read(65536):
-                messages, buffer = decode_netstrings(buffer + chunk)
-                for message in messages:
-                    event = call_event(message, datetime.now(UTC))
-                    if event is None:
-                        continue
-                    reply = await stub.ReportCallEvent(
-                        pb.ReportCallEventRequest(agent=agent, event=event),
-                        metadata=_auth(token),
-                    )
-                    typer.echo(f"{message.get('type')}: {reply.call.name}")
-                    if reply.HasField("screen_pop"):
-                        for m in reply.screen_pop.matches:
-                            typer.echo(f"  caller: {m.customer_display_name}")
             follower.cancel()
 
     asyncio.run(run())
