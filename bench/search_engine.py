@@ -9,6 +9,7 @@ import argparse
 import functools
 import shutil
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -43,13 +44,13 @@ def timed(run: Callable[[], object], repeat: int) -> list[float]:
     return out
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.search_engine", description=__doc__)
     parser.add_argument("--documents", type=int, default=100_000)
     parser.add_argument("--body-repeat", type=int, default=3, help="3: about 2 KB per contract")
     parser.add_argument("--repeat", type=int, default=100, help="timed runs per query kind")
     parser.add_argument("--directory", type=Path, default=None)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
 
     directory = args.directory or Path(tempfile.mkdtemp(prefix="search-bench-"))
     shutil.rmtree(directory, ignore_errors=True)
@@ -93,7 +94,8 @@ def main() -> None:
     engine.close()
     if args.directory is None:
         shutil.rmtree(directory, ignore_errors=True)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -4,15 +4,20 @@ the search service over gRPC indexing from the real contract service."""
 from __future__ import annotations
 
 import asyncio
+import json
 import random
+import threading
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import grpc
 import pytest
 import pytest_asyncio
+from grpc_health.v1 import health_pb2
+from grpc_health.v1._async import HealthServicer
 
 from callops.search.v1 import search_pb2_grpc
 from services.common.auth import issue_token
@@ -61,6 +66,84 @@ def empty_tantivy_engine(tmp_path: Path) -> Iterator[TantivyEngine]:
     engine = TantivyEngine(tmp_path / "index")
     yield engine
     engine.close()
+
+
+# -- a stand-in for Elasticsearch's HTTP API, to see the adapter's requests -----------------
+
+
+class FakeElasticsearch(ThreadingHTTPServer):
+    """A loopback HTTP server that answers like Elasticsearch and records each request.
+
+    Bulk items whose id is in `stale` get 409 (what external versioning answers for an
+    older version); `status` overrides the answer for every other item.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.requests: list[tuple[str, str, bytes]] = []
+        self.stale: set[str] = set()
+        self.status = 201
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: FakeElasticsearch
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+    def _answer(self, body: Any) -> None:
+        raw = json.dumps(body).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("X-Elastic-Product", "Elasticsearch")
+        self.send_header("Content-Length", str(len(raw)))
+        self.end_headers()
+        self.wfile.write(raw)
+
+    def do_POST(self) -> None:
+        raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.server.requests.append((self.command, self.path, raw))
+        if not self.path.startswith("/_bulk") and "_search" not in self.path:
+            self._answer({"acknowledged": True})
+        elif self.path.startswith("/_bulk"):
+            lines = [json.loads(line) for line in raw.splitlines() if line.strip()]
+            items = []
+            for meta in lines[::2]:
+                _id = meta["index"]["_id"]
+                status = 409 if _id in self.server.stale else self.server.status
+                item: dict[str, Any] = {"_id": _id, "status": status}
+                if status >= 300:
+                    item["error"] = {"type": "version_conflict_engine_exception"}
+                items.append({"index": item})
+            self._answer(
+                {"took": 1, "errors": any("error" in i["index"] for i in items), "items": items}
+            )
+        else:
+            self._answer({"hits": {"total": {"value": 0, "relation": "eq"}, "hits": []}})
+
+    do_PUT = do_POST  # the bulk helper sends PUT
+    do_DELETE = do_POST
+
+    def do_GET(self) -> None:
+        self.server.requests.append(("GET", self.path, b""))
+        if self.path.startswith("/_cat/plugins"):
+            self._answer([{"name": "node-1", "component": "analysis-ik", "version": "8.19.0"}])
+        else:
+            self._answer({"contracts-old": {"aliases": {"contracts": {}}}})
+
+
+@pytest.fixture
+def fake_es() -> Iterator[FakeElasticsearch]:
+    server = FakeElasticsearch()
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
 
 
 # -- the search service over gRPC, indexing from the real contract service -----------------
@@ -134,6 +217,39 @@ async def start_search(app: SearchApp) -> tuple[grpc.aio.Server, int]:
             search_servicer.POLICY,
         ),
     )
+
+
+@dataclass
+class RunningSearch:
+    """A search server as `serve` runs it: health set to SERVING, then the engine probe."""
+
+    server: grpc.aio.Server
+    port: int
+    health: HealthServicer
+    probe: asyncio.Task[None]
+
+    async def stop(self) -> None:
+        self.probe.cancel()
+        await asyncio.gather(self.probe, return_exceptions=True)
+        await self.server.stop(None)
+
+
+async def start_search_with_health(app: SearchApp) -> RunningSearch:
+    servicer = app.servicer()
+    server, health, port = build_server(
+        app.settings,
+        ServiceRegistration(
+            [search_servicer.SERVICE],
+            lambda server: search_servicer.add_to_server(servicer, server),
+            search_servicer.POLICY,
+        ),
+        access_log=False,
+    )
+    await server.start()
+    for name in ("", search_servicer.SERVICE):
+        await health.set(name, health_pb2.HealthCheckResponse.SERVING)
+    probe = asyncio.create_task(app.watch.run(health))
+    return RunningSearch(server, port, health, probe)
 
 
 @pytest_asyncio.fixture

@@ -41,6 +41,11 @@ class ServiceRegistration:
     on_start: Callable[[], Awaitable[None]] | None = None
     on_stop: Callable[[], Awaitable[None]] | None = None
     background: list[Callable[[], Coroutine[Any, Any, None]]] = field(default_factory=list)
+    # Jobs that set a service's health status themselves (e.g. NOT_SERVING while the search
+    # engine is unreachable), so readiness probes take the replica out of rotation.
+    health_watchers: list[Callable[[HealthServicer], Coroutine[Any, Any, None]]] = field(
+        default_factory=list
+    )
 
 
 def build_server(
@@ -80,6 +85,7 @@ async def serve(settings: ServiceSettings, registration: ServiceRegistration) ->
     for name in ("", *registration.service_names):
         await health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
     tasks = [asyncio.create_task(job()) for job in registration.background]
+    tasks += [asyncio.create_task(watch(health_servicer)) for watch in registration.health_watchers]
     log.info("serving", address=f"{settings.grpc_host}:{port}", pid=os.getpid())
 
     stopping = asyncio.Event()

@@ -4,14 +4,18 @@ two and repair the difference."""
 
 from __future__ import annotations
 
+import redis
 import typer
+from elasticsearch import ApiError, TransportError
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from services.common.config import load_settings
 from services.common.errors import Unavailable
 from services.common.migrations import upgrade
 from services.common.server import run
-from services.search.bootstrap import MIGRATIONS, bootstrap, registration
+from services.search.adapters.elasticsearch_engine import ElasticsearchEngine
+from services.search.adapters.reindex_lock import ReindexLock, ReindexRunning
+from services.search.bootstrap import MIGRATIONS, SearchApp, bootstrap, registration
 from services.search.config import SearchSettings
 from services.search.service_layer import indexing
 
@@ -49,8 +53,17 @@ def migrate() -> None:
 
 @cli.command()
 def reindex() -> None:
-    """Index every contract of the contract service (at CALLOPS_CONTRACT_ADDRESS)."""
-    app = bootstrap(load_settings(SearchSettings))
+    """Index every contract of the contract service (at CALLOPS_CONTRACT_ADDRESS).
+
+    With Elasticsearch: into a fresh index, then one atomic alias swap (searches go on
+    meanwhile), one reindex at a time (a lock in Redis at CALLOPS_BROKER_URL). With tantivy:
+    in place.
+    """
+    settings = load_settings(SearchSettings)
+    app = bootstrap(settings)
+    if isinstance(app.engine, ElasticsearchEngine):
+        _rebuild(app.engine, app, settings)
+        return
     with _progress() as progress:
         task = progress.add_task("indexing contracts", total=None)
         try:
@@ -63,6 +76,30 @@ def reindex() -> None:
         except Unavailable as error:
             raise _fail(error) from None
     typer.echo(f"search: indexed {seen} contracts")
+
+
+def _rebuild(engine: ElasticsearchEngine, app: SearchApp, settings: SearchSettings) -> None:
+    lock = ReindexLock(redis.Redis.from_url(settings.broker_url))
+    written = 0
+
+    def advance(count: int) -> None:
+        nonlocal written
+        written += count
+        progress.advance(task, count)
+
+    with _progress() as progress:
+        task = progress.add_task("indexing contracts into a fresh index", total=None)
+        try:
+            name = indexing.rebuild(engine, app.contracts, app.policy, lock, progress=advance)
+        except ReindexRunning as error:
+            typer.echo(f"search: {error.message}", err=True)
+            raise typer.Exit(4) from None
+        except Unavailable as error:
+            raise _fail(error) from None
+        except (redis.RedisError, ApiError, TransportError) as error:
+            typer.echo(f"search: reindex failed, the alias is unchanged: {error}", err=True)
+            raise typer.Exit(3) from None
+    typer.echo(f"search: indexed {written} contracts into {name}; {engine.alias} points to it")
 
 
 @cli.command()

@@ -21,6 +21,7 @@ from services.search.adapters.engine import SearchEngine
 from services.search.adapters.saved_searches import SavedSearchStore
 from services.search.adapters.tantivy_engine import TantivyEngine
 from services.search.config import SearchSettings
+from services.search.entrypoints.health import EngineWatch
 from services.search.entrypoints.servicer import POLICY, SERVICE, SearchServicer, add_to_server
 from services.search.service_layer.indexing import IndexingPolicy
 
@@ -52,6 +53,14 @@ class SearchApp:
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
     _prepared: bool = False
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _watch: EngineWatch | None = None
+
+    @property
+    def watch(self) -> EngineWatch:
+        """The engine probe shared by the servicer and the server's health status."""
+        if self._watch is None:
+            self._watch = EngineWatch(self.engine, [SERVICE], self.settings.engine_probe_seconds)
+        return self._watch
 
     def servicer(self) -> SearchServicer:
         return SearchServicer(
@@ -60,6 +69,7 @@ class SearchApp:
             frozenset(self.settings.all_departments_roles),
             SavedSearchStore(self.database),
             self.clock,
+            self.watch,
         )
 
     def writable_engine(self) -> SearchEngine:
@@ -95,8 +105,11 @@ def registration(settings: SearchSettings) -> ServiceRegistration:
     app = bootstrap(settings)
     ensure_migrated(app.database, MIGRATIONS, "search")
     servicer = app.servicer()
-    return ServiceRegistration(
+    registration = ServiceRegistration(
         service_names=[SERVICE],
         add_to_server=lambda server: add_to_server(servicer, server),
         policy=POLICY,
     )
+    # SearchService turns NOT_SERVING while the engine is down.
+    registration.health_watchers.append(app.watch.run)
+    return registration

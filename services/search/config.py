@@ -29,6 +29,9 @@ class SearchSettings(ServiceSettings):
     # Archived contracts stay searchable (state ARCHIVED) unless this is false; then the
     # indexer removes them.
     index_archived: bool = True
+    # How often the server asks the engine whether it can answer (its gRPC health and
+    # whether searches are refused follow the answer).
+    engine_probe_seconds: float = Field(5.0, gt=0)
 
     def index_directory(self) -> Path:
         return self.index_dir or self.data_dir / "search-index"

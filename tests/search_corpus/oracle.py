@@ -32,6 +32,7 @@ def field_texts(doc: ContractDocument, field: SearchField | None) -> list[str]:
         SearchField.PARTY: [f"{doc.parties}\n{doc.customer_name}"],
         SearchField.CLAUSE: [f"{c.heading}\n{c.text}" for c in doc.clauses],
         SearchField.TEXT: [doc.text],
+        SearchField.DOCUMENT: [d.text for d in doc.documents],
     }
     if field is not None:
         return texts[field]

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import json
-import threading
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -17,6 +14,7 @@ from services.search.adapters.elasticsearch_engine import (
     ElasticsearchEngine,
     alias_swap_actions,
     bulk_actions,
+    customer_contracts_body,
     filter_clauses,
     index_template,
     mappings,
@@ -25,7 +23,7 @@ from services.search.adapters.elasticsearch_engine import (
     search_body,
     translate,
 )
-from services.search.domain.documents import Clause, ContractDocument, tiebreak
+from services.search.domain.documents import AttachedDocument, Clause, ContractDocument, tiebreak
 from services.search.domain.query import parse_query
 from services.search.domain.requests import (
     AmountRange,
@@ -38,8 +36,9 @@ from services.search.domain.requests import (
     SortField,
     Visibility,
 )
+from tests.search_fixtures import FakeElasticsearch
 
-ALL_FIELDS = ["title", "number", "parties", "clauses", "body"]
+ALL_FIELDS = ["title", "number", "parties", "clauses", "body", "documents"]
 
 
 def doc(version: int = 1, **changes: Any) -> ContractDocument:
@@ -314,83 +313,8 @@ def test_parse_response_reads_hits_snippets_facets_and_the_next_position() -> No
     assert [(c.value, c.count) for c in result.facets[Facet.YEAR]] == [("2024", 2)]
 
 
-class _FakeElasticsearch(ThreadingHTTPServer):
-    """A loopback HTTP server that answers like Elasticsearch and records each request.
-
-    Bulk items whose id is in `stale` get 409 (what external versioning answers for an
-    older version); `status` overrides the answer for every other item.
-    """
-
-    def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.requests: list[tuple[str, str, bytes]] = []
-        self.stale: set[str] = set()
-        self.status = 201
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _FakeElasticsearch
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-    def _answer(self, body: Any) -> None:
-        raw = json.dumps(body).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("X-Elastic-Product", "Elasticsearch")
-        self.send_header("Content-Length", str(len(raw)))
-        self.end_headers()
-        self.wfile.write(raw)
-
-    def do_POST(self) -> None:
-        raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        self.server.requests.append((self.command, self.path, raw))
-        if not self.path.startswith("/_bulk") and "_search" not in self.path:
-            self._answer({"acknowledged": True})
-        elif self.path.startswith("/_bulk"):
-            lines = [json.loads(line) for line in raw.splitlines() if line.strip()]
-            items = []
-            for meta in lines[::2]:
-                _id = meta["index"]["_id"]
-                status = 409 if _id in self.server.stale else self.server.status
-                item: dict[str, Any] = {"_id": _id, "status": status}
-                if status >= 300:
-                    item["error"] = {"type": "version_conflict_engine_exception"}
-                items.append({"index": item})
-            self._answer(
-                {"took": 1, "errors": any("error" in i["index"] for i in items), "items": items}
-            )
-        else:
-            self._answer({"hits": {"total": {"value": 0, "relation": "eq"}, "hits": []}})
-
-    do_PUT = do_POST  # the bulk helper sends PUT
-    do_DELETE = do_POST
-
-    def do_GET(self) -> None:
-        self.server.requests.append(("GET", self.path, b""))
-        if self.path.startswith("/_cat/plugins"):
-            self._answer([{"name": "node-1", "component": "analysis-ik", "version": "8.19.0"}])
-        else:
-            self._answer({"contracts-old": {"aliases": {"contracts": {}}}})
-
-
-@pytest.fixture
-def fake_es() -> Iterator[_FakeElasticsearch]:
-    server = _FakeElasticsearch()
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-
-
 def test_bulk_request_on_the_wire_and_conflicts_count_as_stale(
-    fake_es: _FakeElasticsearch,
+    fake_es: FakeElasticsearch,
 ) -> None:
     fake_es.stale = {"contracts/c2"}
     engine = ElasticsearchEngine(Elasticsearch(fake_es.url), alias="contracts")
@@ -410,7 +334,7 @@ def test_bulk_request_on_the_wire_and_conflicts_count_as_stale(
     assert lines[1] == bulk_actions("contracts", [doc()])[0]["_source"]
 
 
-def test_search_request_on_the_wire(fake_es: _FakeElasticsearch) -> None:
+def test_search_request_on_the_wire(fake_es: FakeElasticsearch) -> None:
     engine = ElasticsearchEngine(Elasticsearch(fake_es.url), alias="contracts")
     request = SearchRequest(Visibility.only("法务部"), parse_query("违约"))
     assert engine.search(request).total == 0
@@ -419,10 +343,13 @@ def test_search_request_on_the_wire(fake_es: _FakeElasticsearch) -> None:
     assert json.loads(raw) == search_body(request)
 
 
-def test_rebuild_fills_a_fresh_index_then_swaps_the_alias(fake_es: _FakeElasticsearch) -> None:
+def test_rebuild_fills_a_fresh_index_then_swaps_the_alias(fake_es: FakeElasticsearch) -> None:
     engine = ElasticsearchEngine(Elasticsearch(fake_es.url), alias="contracts")
-    new = engine.rebuild([doc()])
+    docs = [doc(id=f"contracts/c{i}") for i in range(5)]
+    heard: list[int] = []
+    new = engine.rebuild(iter(docs), progress=heard.append, chunk_size=2)
     assert new.startswith("contracts-") and new != "contracts-old"
+    assert heard == [2, 2, 1]
     calls = [(m, path.split("?")[0]) for m, path, _ in fake_es.requests]
     assert calls == [
         ("GET", "/_alias/contracts"),
@@ -430,20 +357,131 @@ def test_rebuild_fills_a_fresh_index_then_swaps_the_alias(fake_es: _FakeElastics
         ("PUT", "/_index_template/contracts"),
         ("PUT", f"/{new}"),
         ("PUT", "/_bulk"),
+        ("PUT", "/_bulk"),
+        ("PUT", "/_bulk"),
+        ("PUT", f"/{new}/_settings"),
+        ("POST", f"/{new}/_refresh"),
         ("POST", "/_aliases"),
         ("DELETE", "/contracts-old"),
     ]
-    bodies = {path.split("?")[0]: raw for _, path, raw in fake_es.requests}
+    bodies = [(path.split("?")[0], raw) for _, path, raw in fake_es.requests]
+    body = dict(bodies)
     # The IK plugin is listed, so the template asks for ik_max_word.
-    assert json.loads(bodies["/_index_template/contracts"]) == index_template("contracts", True)
-    assert json.loads(bodies["/_bulk"].splitlines()[0])["index"]["_index"] == new
-    assert json.loads(bodies["/_aliases"]) == {
+    assert json.loads(body["/_index_template/contracts"]) == index_template("contracts", True)
+    # No refreshes while it fills; the default again before readers see it.
+    assert json.loads(body[f"/{new}"]) == {"settings": {"refresh_interval": "-1"}}
+    assert json.loads(body[f"/{new}/_settings"]) == {"refresh_interval": None}
+    sent = [
+        json.loads(line)
+        for path, raw in bodies
+        if path == "/_bulk"
+        for line in raw.splitlines()[::2]
+    ]
+    assert [m["index"]["_id"] for m in sent] == [d.id for d in docs]
+    assert {m["index"]["_index"] for m in sent} == {new}
+    assert json.loads(body["/_aliases"]) == {
         "actions": alias_swap_actions("contracts", ["contracts-old"], new)
     }
 
 
-def test_other_bulk_failures_are_raised(fake_es: _FakeElasticsearch) -> None:
+def test_a_failed_rebuild_deletes_the_new_index_and_keeps_the_alias(
+    fake_es: FakeElasticsearch,
+) -> None:
+    fake_es.status = 400
+    engine = ElasticsearchEngine(Elasticsearch(fake_es.url), alias="contracts")
+    with pytest.raises(RuntimeError, match="bulk indexing failed"):
+        engine.rebuild([doc()])
+    calls = [(m, path.split("?")[0]) for m, path, _ in fake_es.requests]
+    created = next(path for m, path in calls if m == "PUT" and path.startswith("/contracts-"))
+    assert calls[-1] == ("DELETE", created)
+    assert ("POST", "/_aliases") not in calls
+    assert ("DELETE", "/contracts-old") not in calls
+
+
+def test_a_rebuild_stream_may_repeat_a_contract(fake_es: FakeElasticsearch) -> None:
+    # A contract read twice while paging (it changed meanwhile): the older copy's 409 is
+    # not a failure.
+    fake_es.stale = {"contracts/c1"}
+    engine = ElasticsearchEngine(Elasticsearch(fake_es.url), alias="contracts")
+    engine.rebuild([doc(2), doc(1), doc(id="contracts/c2")])
+    assert ("POST", "/_aliases") in [(m, p.split("?")[0]) for m, p, _ in fake_es.requests]
+
+
+def test_same_version_writes_use_external_gte() -> None:
+    (plain,) = bulk_actions("contracts", [doc(3)])
+    (again,) = bulk_actions("contracts", [doc(3)], same_version=True)
+    assert (plain["version_type"], again["version_type"]) == ("external", "external_gte")
+    assert again["version"] == 3
+
+
+def test_contracts_of_customers_is_one_filtered_scroll(fake_es: FakeElasticsearch) -> None:
+    engine = ElasticsearchEngine(Elasticsearch(fake_es.url), alias="contracts")
+    assert engine.contracts_of_customer(["customers/k2", "customers/k1"]) == []
+    _method, path, raw = fake_es.requests[0]
+    assert path.startswith("/contracts/_search")
+    assert (
+        json.loads(raw)["query"]
+        == customer_contracts_body(["customers/k1", "customers/k2"])["query"]
+    )
+    assert customer_contracts_body(["customers/k2", "customers/k1"]) == {
+        "query": {"bool": {"filter": [{"terms": {"customer": ["customers/k1", "customers/k2"]}}]}},
+        "_source": ["id"],
+    }
+
+
+def test_other_bulk_failures_are_raised(fake_es: FakeElasticsearch) -> None:
     fake_es.status = 400
     engine = ElasticsearchEngine(Elasticsearch(fake_es.url))
     with pytest.raises(RuntimeError, match="bulk indexing failed"):
         engine.index([doc()])
+
+
+ATTACHED = (
+    AttachedDocument("contracts/c1/documents/d1", "验收报告.pdf", "验收合格后签署验收单。"),
+    AttachedDocument("contracts/c1/documents/d2", "图纸.txt", "机柜按冷热通道布置。"),
+)
+
+
+def test_documents_are_indexed_with_their_names() -> None:
+    source = bulk_actions("contracts", [doc(documents=ATTACHED)])[0]["_source"]
+    assert source["documents"] == ["验收合格后签署验收单。", "机柜按冷热通道布置。"]
+    assert source["document_name"] == [d.name for d in ATTACHED]
+    assert source["document_filename"] == ["验收报告.pdf", "图纸.txt"]
+    properties = mappings(ik=False)["properties"]
+    assert properties["documents"]["fields"]["cjk"]["analyzer"] == "cjk"
+    assert properties["document_name"] == {"type": "keyword"}
+
+
+def test_document_texts_are_fetched_only_when_a_highlight_may_come_from_them() -> None:
+    def source(query: str) -> list[str]:
+        body = search_body(SearchRequest(Visibility.everything(), parse_query(query)))
+        return list(body["_source"])
+
+    assert "documents" in source("验收单")
+    assert "documents" in source("document:验收单")
+    assert "documents" not in source("title:验收单 AND NOT document:图纸")
+    assert translate(parse_query("document:验收单")) == {
+        "match_phrase": {"documents.cjk": {"query": "验收单"}}
+    }
+
+
+def test_a_document_highlight_names_its_document() -> None:
+    source = bulk_actions("contracts", [doc(documents=ATTACHED)])[0]["_source"]
+    request = SearchRequest(Visibility.everything(), parse_query("冷热通道"))
+    response = {
+        "hits": {
+            "total": {"value": 1, "relation": "eq"},
+            "hits": [
+                {
+                    "_score": 1.0,
+                    "_source": source,
+                    "sort": [1.0, 7],
+                    "highlight": {"documents.cjk": ["机柜按<em>冷热</em><em>通道</em>布置。"]},
+                }
+            ],
+        }
+    }
+    (hit,) = parse_response(response, request, size=10).hits
+    assert [(s.field, s.fragment, s.document, s.filename) for s in hit.snippets] == [
+        ("document", "机柜按<em>冷热通道</em>布置。", "contracts/c1/documents/d2", "图纸.txt")
+    ]

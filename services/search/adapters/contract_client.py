@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Protocol
+from typing import Any, Protocol
 
 import grpc
 from google.type import date_pb2
@@ -19,14 +19,15 @@ from callops.customer.v1 import customer_pb2, customer_pb2_grpc
 from services.common.auth import issue_token
 from services.common.config import ServiceSettings
 from services.common.errors import Unavailable
-from services.search.domain.documents import Clause, ContractDocument
+from services.common.server import MAX_MESSAGE_BYTES
+from services.search.domain.documents import AttachedDocument, Clause, ContractDocument
 
 SERVICE_USER = "search-service"
 TOKEN_TTL_SECONDS = 3600
 LIST_PAGE_SIZE = 500
 NANOS = Decimal(1_000_000_000)
-# Customer names are looked up once per this many seconds at most (a rename shows up in the
-# index when the contract next changes, or after a reindex).
+# Customer names are looked up once per this many seconds at most; a rename's event makes
+# the indexer forget the name first.
 CUSTOMER_NAME_TTL_SECONDS = 300.0
 DISPUTE_LABELS = {
     pb.Contract.DISPUTE_RESOLUTION_NEGOTIATION: "协商解决",
@@ -45,6 +46,9 @@ class ContractSource(Protocol):
     def pages(self) -> Iterator[list[ContractDocument]]:
         """Every contract, a page at a time."""
 
+    def forget_customers(self, customers: Sequence[str]) -> None:
+        """Drops what is remembered of these customers: the next read asks again."""
+
 
 def _day(value: date_pb2.Date) -> date | None:
     if value.year == 0:
@@ -61,7 +65,11 @@ def contract_version(contract: pb.Contract) -> int:
     return int((updated - datetime(1970, 1, 1, tzinfo=UTC)).total_seconds() * 1_000_000) or 1
 
 
-def to_document(contract: pb.Contract, customer_name: str = "") -> ContractDocument:
+def to_document(
+    contract: pb.Contract,
+    customer_name: str = "",
+    documents: tuple[AttachedDocument, ...] = (),
+) -> ContractDocument:
     """A contract as the contract service returns it to a `service` caller (amounts shown)."""
     amount = Decimal(contract.total_amount.units) + Decimal(contract.total_amount.nanos) / NANOS
     signed = [d for d in (_day(s.sign_date) for s in contract.signatures) if d is not None]
@@ -97,6 +105,7 @@ def to_document(contract: pb.Contract, customer_name: str = "") -> ContractDocum
         clauses=tuple(clauses),
         text="\n".join([contract.rendered_text, *items]).strip(),
         version=contract_version(contract),
+        documents=documents,
     )
 
 
@@ -116,7 +125,11 @@ class GrpcContractSource:
         timeout: float = 10.0,
     ) -> None:
         self._settings = settings
-        self._channel = grpc.insecure_channel(address)
+        # A document's text runs to 2,000,000 characters (6 MB of Chinese): accept what the
+        # servers may send, not gRPC's default 4 MB.
+        self._channel = grpc.insecure_channel(
+            address, options=[("grpc.max_receive_message_length", MAX_MESSAGE_BYTES)]
+        )
         self._stub = contract_pb2_grpc.ContractServiceStub(self._channel)
         self._customer_channel = (
             grpc.insecure_channel(customer_address) if customer_address else None
@@ -151,7 +164,40 @@ class GrpcContractSource:
             if code == grpc.StatusCode.NOT_FOUND:
                 return None
             raise _unavailable(code) from None
-        return to_document(contract, self._customer_name(contract.customer))
+        return self._document(contract)
+
+    def _document(self, contract: pb.Contract) -> ContractDocument:
+        return to_document(
+            contract, self._customer_name(contract.customer), self._attached(contract.name)
+        )
+
+    def _attached(self, contract: str) -> tuple[AttachedDocument, ...]:
+        """The text of every document stored with the contract that has any."""
+        out: list[AttachedDocument] = []
+        token = ""
+        while True:
+            page = self._call(
+                self._stub.ListDocuments,
+                pb.ListDocumentsRequest(parent=contract, page_size=500, page_token=token),
+            )
+            for document in page.documents:
+                if document.text_length <= 0:
+                    continue  # a scan or a drawing: nothing to search
+                text = self._call(
+                    self._stub.GetDocumentText, pb.GetDocumentTextRequest(name=document.name)
+                )
+                out.append(AttachedDocument(document.name, document.filename, text.text))
+            token = page.next_page_token
+            if not token:
+                return tuple(out)
+
+    def _call(self, method: Any, request: Any) -> Any:
+        try:
+            return method(request, metadata=self._metadata(), timeout=self._timeout)
+        except grpc.RpcError as exc:
+            # Also NOT_FOUND: a contract or document deleted between two calls; the retry
+            # reads the contract afresh.
+            raise _unavailable(exc.code() if isinstance(exc, grpc.Call) else None) from None
 
     def _customer_name(self, customer: str) -> str:
         """The company's full name; "" for a person, an unknown customer or no lookup."""
@@ -181,6 +227,10 @@ class GrpcContractSource:
         self._names[customer] = (name, time.monotonic() + CUSTOMER_NAME_TTL_SECONDS)
         return name
 
+    def forget_customers(self, customers: Sequence[str]) -> None:
+        for customer in customers:
+            self._names.pop(customer, None)
+
     def pages(self) -> Iterator[list[ContractDocument]]:
         token = ""
         while True:
@@ -194,7 +244,7 @@ class GrpcContractSource:
                 )
             except grpc.RpcError as exc:
                 raise _unavailable(exc.code() if isinstance(exc, grpc.Call) else None) from None
-            yield [to_document(c, self._customer_name(c.customer)) for c in page.contracts]
+            yield [self._document(c) for c in page.contracts]
             token = page.next_page_token
             if not token:
                 return

@@ -10,14 +10,15 @@ bigrams on `.cjk`; phrases, proximity, single characters and fuzzy Latin words u
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
 from elasticsearch import ConflictError, Elasticsearch, NotFoundError
-from elasticsearch.helpers import bulk, scan
+from elasticsearch.helpers import bulk, scan, streaming_bulk
 
+from services.common.logging import get_logger
 from services.search.adapters.engine import (
     ContractNotIndexed,
     EngineHealth,
@@ -55,12 +56,15 @@ from services.search.domain.requests import (
 )
 
 DEFAULT_ALIAS = "contracts"
+REBUILD_CHUNK = 500
+log = get_logger("callops.search.elasticsearch")
 TEXT_FIELDS: dict[SearchField, str] = {
     SearchField.TITLE: "title",
     SearchField.NUMBER: "number",
     SearchField.PARTY: "parties",
     SearchField.CLAUSE: "clauses",
     SearchField.TEXT: "body",
+    SearchField.DOCUMENT: "documents",
 }
 KEYWORD_FIELDS = ("id", "kind", "state", "customer", "customer_name", "department", "owner")
 SORT_FIELDS: dict[SortField, str] = {
@@ -78,6 +82,7 @@ FACET_FIELDS: dict[Facet, str] = {
 }
 SNIPPET_CHARS = 120
 MAX_CLAUSE_SNIPPETS = 3
+MAX_DOCUMENT_SNIPPETS = 3
 MAX_FACET_BUCKETS = 50
 SOURCE_FIELDS = [
     "id",
@@ -97,6 +102,8 @@ SOURCE_FIELDS = [
     "clauses",
     "clause_heading",
 ]
+# Only fetched to name the document a highlight comes from: the texts can be long.
+DOCUMENT_SOURCE_FIELDS = ["documents", "document_name", "document_filename"]
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _TOKEN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]|[^\W\u3400-\u4dbf\u4e00-\u9fff_]+")
 
@@ -130,6 +137,8 @@ def mappings(ik: bool) -> dict[str, Any]:
     properties |= {name: text_field(ik) for name in TEXT_FIELDS.values()}
     properties |= {
         "clause_heading": {"type": "keyword"},
+        "document_name": {"type": "keyword"},
+        "document_filename": {"type": "keyword", "index": False},
         "amount": {"type": "keyword", "index": False},  # the exact decimal, for display
         "amount_fen": {"type": "long"},
         "signed_date": {"type": "date", "format": "yyyy-MM-dd"},
@@ -182,24 +191,31 @@ def to_source(doc: ContractDocument) -> dict[str, Any]:
         "body": doc.text,
         "clauses": [f"{c.heading}\n{c.text}" for c in doc.clauses],
         "clause_heading": [c.heading for c in doc.clauses],
+        "documents": [d.text for d in doc.documents],
+        "document_name": [d.name for d in doc.documents],
+        "document_filename": [d.filename for d in doc.documents],
         "version": doc.version,
         "tiebreak": tiebreak(doc.id),
     }
 
 
-def bulk_actions(index: str, documents: Iterable[ContractDocument]) -> list[dict[str, Any]]:
-    """External versioning: Elasticsearch itself refuses a version not above the stored one."""
-    return [
-        {
-            "_op_type": "index",
-            "_index": index,
-            "_id": doc.id,
-            "version": doc.version,
-            "version_type": "external",
-            "_source": to_source(doc),
-        }
-        for doc in newest_per_id(documents)
-    ]
+def bulk_actions(
+    index: str, documents: Iterable[ContractDocument], same_version: bool = False
+) -> list[dict[str, Any]]:
+    """External versioning: Elasticsearch itself refuses a version not above the stored one
+    (`external_gte`: not below it, for text that changed without a new version)."""
+    return [bulk_action(index, doc, same_version) for doc in newest_per_id(documents)]
+
+
+def bulk_action(index: str, doc: ContractDocument, same_version: bool = False) -> dict[str, Any]:
+    return {
+        "_op_type": "index",
+        "_index": index,
+        "_id": doc.id,
+        "version": doc.version,
+        "version_type": "external_gte" if same_version else "external",
+        "_source": to_source(doc),
+    }
 
 
 def alias_swap_actions(alias: str, old: Sequence[str], new: str) -> list[dict[str, Any]]:
@@ -336,6 +352,14 @@ def sort_clause(request: SearchRequest) -> list[Any]:
     return [first, {"tiebreak": {"order": "asc"}}]
 
 
+def _searches_documents(query: Query) -> bool:
+    if isinstance(query, Term | Phrase | Near):
+        return query.field in (None, SearchField.DOCUMENT)
+    if isinstance(query, And | Or):
+        return any(_searches_documents(item) for item in query.items)
+    return False  # MatchAll, or Not: what it matches is never highlighted
+
+
 def search_body(request: SearchRequest) -> dict[str, Any]:
     size = clamp_page_size(request.page_size)
     text = translate(request.query)
@@ -356,6 +380,8 @@ def search_body(request: SearchRequest) -> dict[str, Any]:
             for facet in sorted(request.facets, key=lambda f: f.value)
         }
     if request.highlight and not isinstance(request.query, MatchAll):
+        if _searches_documents(request.query):
+            body["_source"] = SOURCE_FIELDS + DOCUMENT_SOURCE_FIELDS
         body["highlight"] = {
             "type": "unified",
             "pre_tags": [HIGHLIGHT_START],
@@ -396,6 +422,13 @@ def more_like_this_body(
     }
 
 
+def customer_contracts_body(customers: Sequence[str]) -> dict[str, Any]:
+    return {
+        "query": {"bool": {"filter": [{"terms": {"customer": sorted(set(customers))}}]}},
+        "_source": ["id"],
+    }
+
+
 # -- responses -------------------------------------------------------------------------------
 
 
@@ -433,10 +466,13 @@ def snippets(source: Mapping[str, Any], highlight: Mapping[str, list[str]]) -> t
         fragments = highlight.get(f"{name}.cjk") or highlight.get(f"{name}.chars") or []
         for fragment in fragments:
             marked = _joined(fragment)
+            plain = marked.replace(HIGHLIGHT_START, "").replace(HIGHLIGHT_END, "")
+            if name == "documents":
+                out.append(_document_snippet(source, names[name], marked, plain))
+                continue
             if name != "clauses":
                 out.append(Snippet(names[name], marked))
                 break
-            plain = marked.replace(HIGHLIGHT_START, "").replace(HIGHLIGHT_END, "")
             heading = next(
                 (
                     h
@@ -449,6 +485,19 @@ def snippets(source: Mapping[str, Any], highlight: Mapping[str, list[str]]) -> t
             )
             out.append(Snippet(names[name], marked, heading))
     return tuple(out)
+
+
+def _document_snippet(source: Mapping[str, Any], field: str, marked: str, plain: str) -> Snippet:
+    """Names the document whose text holds the fragment (the highlighter does not say)."""
+    for name, filename, text in zip(
+        source.get("document_name", []),
+        source.get("document_filename", []),
+        source.get("documents", []),
+        strict=False,
+    ):
+        if plain in text:
+            return Snippet(field, marked, document=name, filename=filename)
+    return Snippet(field, marked)
 
 
 def parse_response(response: Mapping[str, Any], request: SearchRequest, size: int) -> SearchResult:
@@ -509,8 +558,18 @@ class ElasticsearchEngine:
         self.client.indices.update_aliases(actions=alias_swap_actions(self.alias, swap_from, name))
         return name
 
-    def rebuild(self, documents: Iterable[ContractDocument]) -> str:
-        """Reindexes everything into a fresh index, then swaps the alias and drops the old."""
+    def rebuild(
+        self,
+        documents: Iterable[ContractDocument],
+        progress: Callable[[int], None] = lambda _: None,
+        chunk_size: int = REBUILD_CHUNK,
+    ) -> str:
+        """Reindexes everything into a fresh index, then swaps the alias and drops the old.
+
+        Readers keep the old index until the one atomic swap. Should anything fail before
+        it, the new index is deleted and the alias is left as it was. `progress` hears the
+        number of documents written, a chunk at a time.
+        """
         try:
             old = list(self.client.indices.get_alias(name=self.alias).body)
         except NotFoundError:
@@ -518,15 +577,55 @@ class ElasticsearchEngine:
         ik = self.has_ik()
         self.client.indices.put_index_template(name=self.alias, **index_template(self.alias, ik))
         name = f"{self.alias}-{datetime.now(UTC).strftime('%Y%m%d%H%M%S%f')}"
-        self.client.indices.create(index=name)
-        bulk(self.client, bulk_actions(name, documents), raise_on_error=False, refresh=True)
-        self.client.indices.update_aliases(actions=alias_swap_actions(self.alias, old, name))
+        # Nobody reads the new index before the swap: no refreshes while it fills.
+        self.client.indices.create(index=name, settings={"refresh_interval": "-1"})
+        try:
+            self._fill(name, documents, progress, chunk_size)
+            self.client.indices.put_settings(index=name, settings={"refresh_interval": None})
+            self.client.indices.refresh(index=name)
+            self.client.indices.update_aliases(actions=alias_swap_actions(self.alias, old, name))
+        except BaseException:
+            try:
+                self.client.indices.delete(index=name, ignore_unavailable=True)
+            except Exception as error:  # the first failure is the one to report
+                log.warning("half-built index left behind", index=name, error=repr(error))
+            raise
         for index in old:
-            self.client.indices.delete(index=index)
+            self.client.indices.delete(index=index, ignore_unavailable=True)
         return name
 
-    def index(self, documents: Iterable[ContractDocument]) -> IndexReport:
-        actions = bulk_actions(self.alias, documents)
+    def _fill(
+        self,
+        name: str,
+        documents: Iterable[ContractDocument],
+        progress: Callable[[int], None],
+        chunk_size: int,
+    ) -> None:
+        done, failures = 0, []
+        results = streaming_bulk(
+            self.client,
+            (bulk_action(name, doc) for doc in documents),
+            chunk_size=chunk_size,
+            raise_on_error=False,
+            max_retries=3,  # 429: the cluster asks to slow down
+        )
+        for ok, item in results:
+            # 409: the same contract twice in the stream, the older one refused. Harmless.
+            if not ok and item.get("index", {}).get("status") != 409:
+                failures.append(item)
+            done += 1
+            if done == chunk_size:
+                progress(done)
+                done = 0
+        if done:
+            progress(done)
+        if failures:
+            raise RuntimeError(f"bulk indexing failed: {failures[:3]}")
+
+    def index(
+        self, documents: Iterable[ContractDocument], same_version: bool = False
+    ) -> IndexReport:
+        actions = bulk_actions(self.alias, documents, same_version)
         if not actions:
             return IndexReport(0, 0)
         written, errors = bulk(
@@ -570,6 +669,12 @@ class ElasticsearchEngine:
         except NotFoundError:
             return None
         return str(found.body["_source"].get("department", ""))
+
+    def contracts_of_customer(self, customers: Sequence[str]) -> list[str]:
+        if not customers:
+            return []
+        hits = scan(self.client, index=self.alias, query=customer_contracts_body(customers))
+        return sorted(str(h["_source"]["id"]) for h in hits)
 
     def stored_versions(self) -> dict[str, int]:
         hits = scan(

@@ -40,10 +40,15 @@ class SearchEngine(Protocol):
     """Full-text contract search.
 
     `index` is idempotent by id and ordered by version: a document replaces the stored one
-    only when its version is higher, so replayed or reordered events are harmless.
+    only when its version is higher, so replayed or reordered events are harmless. With
+    `same_version`, an equal version replaces it too: for text that changes without the
+    contract's version moving (a customer renamed, a document stored), always read fresh
+    from the contract service first.
     """
 
-    def index(self, documents: Iterable[ContractDocument]) -> IndexReport: ...
+    def index(
+        self, documents: Iterable[ContractDocument], same_version: bool = False
+    ) -> IndexReport: ...
 
     def delete(self, contract_id: str) -> bool: ...
 
@@ -57,6 +62,10 @@ class SearchEngine(Protocol):
 
     def department_of(self, contract_id: str) -> str | None:
         """The indexed contract's department, None when it is not indexed."""
+        ...
+
+    def contracts_of_customer(self, customers: Sequence[str]) -> list[str]:
+        """The ids of every indexed contract of these customers (one query)."""
         ...
 
     def stored_versions(self) -> dict[str, int]:

@@ -62,7 +62,7 @@ from services.search.domain.requests import (
 TOKENIZER = "callops_chars"
 # Bumped whenever the schema changes: a new schema gets a fresh directory (and a reindex)
 # instead of tantivy refusing, or misreading, an index written with the old one.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 ALL_FIELD = "all"
 # One token per Han character; runs of other letters/digits stay one word; punctuation and
 # spaces are dropped, as Elasticsearch's standard tokenizer does, so both engines agree.
@@ -74,6 +74,7 @@ TEXT_FIELDS: dict[SearchField, str] = {
     SearchField.PARTY: "parties",
     SearchField.CLAUSE: "clauses",
     SearchField.TEXT: "body",
+    SearchField.DOCUMENT: "documents",
 }
 KEYWORD_FIELDS = ("id", "kind", "state", "customer", "customer_name", "department", "owner")
 INTEGER_FIELDS = ("amount_fen", "signed", "start", "end", "year", "version", "tiebreak")
@@ -92,6 +93,9 @@ FACET_FIELDS: dict[Facet, str] = {
 }
 SNIPPET_CHARS = 120
 MAX_CLAUSE_SNIPPETS = 3
+MAX_DOCUMENT_SNIPPETS = 3
+# Longer values (documents, mostly) get their snippet cut around the first match.
+LONG_TEXT_CHARS = 4 * 1024
 MAX_FACET_BUCKETS = 50
 
 
@@ -112,6 +116,9 @@ def build_schema() -> tantivy.Schema:
     builder.add_text_field(ALL_FIELD, stored=False, tokenizer_name=TOKENIZER)
     # Same order as the `clauses` values, so a matching clause can be named.
     builder.add_text_field("clause_heading", stored=True, tokenizer_name="raw")
+    # Same order as the `documents` values: which stored file a match is in.
+    builder.add_text_field("document_name", stored=True, tokenizer_name="raw")
+    builder.add_text_field("document_filename", stored=True, tokenizer_name="raw")
     for name in INTEGER_FIELDS:
         builder.add_integer_field(name, stored=True, indexed=True, fast=True)
     builder.add_float_field("jitter", fast=True)
@@ -148,6 +155,11 @@ def to_document(doc: ContractDocument) -> tantivy.Document:
         out.add_text(ALL_FIELD, value)
     for clause in doc.clauses:
         out.add_text(ALL_FIELD, f"{clause.heading}\n{clause.text}")
+    for attached in doc.documents:
+        out.add_text("documents", attached.text)
+        out.add_text("document_name", attached.name)
+        out.add_text("document_filename", attached.filename)
+        out.add_text(ALL_FIELD, attached.text)
     out.add_integer("amount_fen", _fen(doc.amount))
     out.add_integer("signed", _day(doc.signed_date))
     out.add_integer("start", _day(doc.start_date))
@@ -463,7 +475,9 @@ class TantivyEngine:
             self._writer = self._index.writer(self._heap)
         return self._writer
 
-    def index(self, documents: Iterable[ContractDocument]) -> IndexReport:
+    def index(
+        self, documents: Iterable[ContractDocument], same_version: bool = False
+    ) -> IndexReport:
         batch = newest_per_id(documents)
         if not batch:
             return IndexReport(0, 0)
@@ -472,7 +486,8 @@ class TantivyEngine:
             writer = self._get_writer()
             written = 0
             for doc in batch:
-                if stored.get(doc.id, 0) >= doc.version:
+                held = stored.get(doc.id, 0)
+                if held > doc.version or (held == doc.version and not same_version):
                     continue  # same version again, or an older event arriving late
                 writer.delete_documents_by_term("id", doc.id)
                 writer.add_document(to_document(doc))
@@ -627,6 +642,23 @@ class TantivyEngine:
                         out.append(Snippet(field.value, snippet, str(heading)))
                     if len(out) >= MAX_CLAUSE_SNIPPETS:
                         break
+            elif name == "documents":
+                found = 0
+                for document, filename, text in zip(
+                    doc.get_all("document_name"),
+                    doc.get_all("document_filename"),
+                    doc.get_all("documents"),
+                    strict=False,
+                ):
+                    one = tantivy.Document(documents=text)
+                    snippet = self._snippet(generators, name, one, str(text), needles)
+                    if snippet:
+                        out.append(
+                            Snippet(field.value, snippet, document=document, filename=filename)
+                        )
+                        found += 1
+                    if found >= MAX_DOCUMENT_SNIPPETS:
+                        break
             elif name == "body" and any(s.clause for s in out):
                 continue  # the clause already shows the match; the full text would repeat it
             else:
@@ -643,10 +675,14 @@ class TantivyEngine:
         found = needles.ranges(text)
         if not found:
             return None  # checked first: a Python find is far cheaper than a snippet
-        fragment = generators.get(name).snippet_from_doc(doc).fragment()
-        ranges = needles.ranges(fragment)
+        ranges: list[tuple[int, int]] = []
+        # tantivy analyses the whole value for a snippet: seconds for a long document.
+        if len(text) <= LONG_TEXT_CHARS:
+            fragment = generators.get(name).snippet_from_doc(doc).fragment()
+            ranges = needles.ranges(fragment)
         if not ranges:
-            # No fragment from tantivy (fuzzy terms give it none): cut one around the match.
+            # A long value, or no fragment from tantivy (fuzzy terms give it none): cut one
+            # around the first match.
             start = max(0, min(found)[0] - SNIPPET_CHARS // 4)
             fragment = text[start : start + SNIPPET_CHARS]
             ranges = [(a - start, b - start) for a, b in found if b - start <= len(fragment)]
@@ -726,6 +762,15 @@ class TantivyEngine:
             return None
         return str(searcher.doc(found.hits[0][1]).get_first("department") or "")
 
+    def contracts_of_customer(self, customers: Sequence[str]) -> list[str]:
+        if not customers:
+            return []
+        searcher = self._index.searcher()
+        query = tantivy.Query.term_set_query(self.schema, "customer", sorted(set(customers)))
+        limit = max(int(searcher.num_docs), 1)
+        hits = searcher.search(query, limit, count=False).hits
+        return sorted(str(searcher.doc(address).get_first("id")) for _, address in hits)
+
     def stored_versions(self) -> dict[str, int]:
         searcher = self._index.searcher()
         limit = max(int(searcher.num_docs), 1)
@@ -739,6 +784,10 @@ class TantivyEngine:
 
     def health(self) -> EngineHealth:
         try:
+            # Re-reads meta.json: a deleted or corrupted index fails here, while searches
+            # would go on answering from the segments already mapped (an answer that can
+            # no longer change).
+            self._index.reload()
             documents = self._index.searcher().num_docs
         except Exception as error:  # the probe reports; it must not raise
             return EngineHealth(False, 0, str(error))

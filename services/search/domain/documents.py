@@ -19,6 +19,18 @@ class Clause:
 
 
 @dataclass(frozen=True)
+class AttachedDocument:
+    """A file stored with the contract (a scan, the signed original...) and its text.
+
+    `name` is `contracts/{contract}/documents/{document}`; `filename` as uploaded.
+    """
+
+    name: str
+    filename: str
+    text: str
+
+
+@dataclass(frozen=True)
 class ContractDocument:
     """One contract version, as the contract service's events describe it.
 
@@ -43,6 +55,7 @@ class ContractDocument:
     clauses: tuple[Clause, ...] = field(default_factory=tuple)
     text: str = ""
     version: int = 1
+    documents: tuple[AttachedDocument, ...] = field(default_factory=tuple)
 
     def __post_init__(self) -> None:
         if not self.id.startswith(CONTRACT_NAME_PREFIX) or self.id == CONTRACT_NAME_PREFIX:

@@ -34,6 +34,7 @@ class SearchField(enum.Enum):
     CLAUSE = "clause"
     NUMBER = "number"
     TEXT = "text"
+    DOCUMENT = "document"  # the text of the files stored with the contract
 
 
 @dataclass(frozen=True)

@@ -119,12 +119,16 @@ class SearchRequest:
 class Snippet:
     """A fragment of one field with the matches wrapped in HIGHLIGHT_START/END.
 
-    `clause` names the clause heading when the fragment comes from a clause.
+    `clause` names the clause heading when the fragment comes from a clause; `document`
+    the stored file (`contracts/{c}/documents/{d}`) and `filename` its name, when the
+    fragment comes from a document's text.
     """
 
     field: str
     fragment: str
     clause: str | None = None
+    document: str | None = None
+    filename: str | None = None
 
 
 @dataclass(frozen=True)

@@ -170,7 +170,13 @@ def hit_out(hit: rq.Hit, who: Principal) -> pb.SearchResult:
         contract=summary_out(hit.id, hit.summary, who),
         relevance_score=hit.score,
         snippets=[
-            pb.Snippet(field=s.field, fragment=s.fragment, clause_heading=s.clause or "")
+            pb.Snippet(
+                field=s.field,
+                fragment=s.fragment,
+                clause_heading=s.clause or "",
+                document=s.document or "",
+                document_filename=s.filename or "",
+            )
             for s in hit.snippets
         ],
     )

@@ -27,6 +27,7 @@ from services.search.adapters.engine import (
 from services.search.adapters.saved_searches import SavedSearchStore
 from services.search.domain.access import visibility_for
 from services.search.entrypoints import converters as cv
+from services.search.entrypoints.health import EngineWatch
 from services.search.service_layer import saved_searches
 
 R = TypeVar("R")
@@ -58,8 +59,10 @@ class SearchServicer(search_pb2_grpc.SearchServiceServicer):
         all_departments_roles: Set[str],
         saved: SavedSearchStore,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        watch: EngineWatch | None = None,
     ) -> None:
         self._engine = engine
+        self._watch = watch
         self._tokens = page_tokens
         self._all_roles = all_departments_roles
         self._saved = saved
@@ -68,7 +71,12 @@ class SearchServicer(search_pb2_grpc.SearchServiceServicer):
     async def _ask(self, fn: Callable[..., R], *args: Any) -> R:
         """Runs an engine call off the event loop. Any failure of the engine itself means it
         cannot answer now: UNAVAILABLE, so a client retries rather than trust a partial or
-        old answer (there is no cache to fall back on, on purpose)."""
+        old answer (there is no cache to fall back on, on purpose). While the engine probe
+        says the engine is down, the engine is not asked at all."""
+        if self._watch is not None and not self._watch.serving:
+            raise EngineUnavailable(
+                "the search index is down; retry later", metadata={"retryable": "true"}
+            )
         try:
             return await asyncio.to_thread(partial(fn, *args))
         except DomainError:

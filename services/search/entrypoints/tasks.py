@@ -15,19 +15,32 @@ log = get_logger("callops.search.tasks")
 
 
 def handle_event(app: SearchApp, event_id: str, topic: str, payload: dict[str, Any]) -> None:
-    """Re-reads each contract a `contract.*` event names and indexes its current version.
+    """Re-reads each contract a `contract.*` event names and indexes its current version;
+    after a customer's rename or merge, re-reads each of that customer's indexed contracts.
 
     Idempotent: the engine keeps the higher version, so a redelivered or late event changes
-    nothing. Raises when the contract service or the engine cannot answer, and Celery
-    retries with backoff; what still fails after the last retry, `check` repairs.
+    nothing; where the version does not move (a rename, a stored document) the contract's
+    current text is written again, the same each time. Raises when the contract service or
+    the engine cannot answer, and Celery retries with backoff; what still fails after the
+    last retry, `check` repairs.
     """
+    customers = indexing.customers_in_event(topic, payload)
+    if customers:
+        changed = indexing.refresh_customers(
+            app.writable_engine(), app.contracts, customers, app.policy
+        )
+        log.info("customer reindexed", customers=customers, changed=changed, event_id=event_id)
+        return
     names = indexing.contracts_in_event(topic, payload)
     if not names:
         log.info("event ignored", topic=topic, event_id=event_id)
         return
     engine = app.writable_engine()
+    same_version = topic in indexing.UNVERSIONED_TOPICS
     for name in names:
-        outcome = indexing.refresh_contract(engine, app.contracts, name, app.policy)
+        outcome = indexing.refresh_contract(
+            engine, app.contracts, name, app.policy, same_version=same_version
+        )
         log.info("contract indexed", contract=name, outcome=outcome, event_id=event_id)
 
 

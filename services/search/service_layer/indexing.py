@@ -8,9 +8,10 @@ re-reads the current contract, which the engine already holds.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from services.search.adapters.contract_client import ContractSource
 from services.search.adapters.engine import SearchEngine
@@ -19,6 +20,12 @@ from services.search.domain.documents import CONTRACT_NAME_PREFIX, ContractDocum
 # Payload fields of contract events that name contracts (a renewal names two).
 CONTRACT_FIELDS = ("contract", "successor", "predecessor")
 ARCHIVED = "ARCHIVED"
+# Customer fields the index holds something of: the company name (only for a company).
+INDEXED_CUSTOMER_FIELDS = frozenset({"full_name", "kind"})
+CUSTOMER_PREFIX = "customers/"
+# Contract events whose change does not move the contract's version: the entry is written
+# again at the same version.
+UNVERSIONED_TOPICS = frozenset({"contract.DocumentStored"})
 
 
 @dataclass(frozen=True)
@@ -39,14 +46,61 @@ def contracts_in_event(topic: str, payload: dict[str, Any]) -> list[str]:
     return sorted({n for n in names if isinstance(n, str) and n.startswith(CONTRACT_NAME_PREFIX)})
 
 
+def customers_in_event(topic: str, payload: dict[str, Any]) -> list[str]:
+    """The customers whose contracts a `customer.*` event changes in the index.
+
+    A rename (or a change of kind, which decides whether the name is indexed) and a merge
+    (both sides: the source is gone, the target may be named differently) count; every
+    other customer event changes nothing the index holds.
+    """
+    if topic == "customer.CustomerUpdated":
+        fields = payload.get("fields")
+        if isinstance(fields, list) and not INDEXED_CUSTOMER_FIELDS.intersection(fields):
+            return []
+        names = [payload.get("customer")]
+    elif topic == "customer.CustomerMerged":
+        names = [payload.get("target"), payload.get("source")]
+    else:
+        return []
+    return sorted({n for n in names if isinstance(n, str) and n.startswith(CUSTOMER_PREFIX)})
+
+
+def refresh_customers(
+    engine: SearchEngine, source: ContractSource, customers: list[str], policy: IndexingPolicy
+) -> int:
+    """Re-reads every indexed contract of these customers and indexes it again, although its
+    version did not move (the customer's name is not part of the contract's version).
+
+    One query finds them in the index; contracts the index does not hold yet get indexed
+    by their own events or by `check`. Returns how many entries changed.
+    """
+    names = engine.contracts_of_customer(customers)
+    if not names:
+        return 0
+    source.forget_customers(customers)
+    current: list[ContractDocument] = []
+    removed = 0
+    for name in names:
+        doc = source.get(name)
+        if doc is None or not policy.wanted(doc):
+            removed += engine.delete(name)
+        else:
+            current.append(doc)
+    return engine.index(current, same_version=True).written + removed
+
+
 def refresh_contract(
-    engine: SearchEngine, source: ContractSource, name: str, policy: IndexingPolicy
+    engine: SearchEngine,
+    source: ContractSource,
+    name: str,
+    policy: IndexingPolicy,
+    same_version: bool = False,
 ) -> str:
     """Brings one contract's entry up to date: `indexed`, `unchanged` or `removed`."""
     doc = source.get(name)
     if doc is None or not policy.wanted(doc):
         return "removed" if engine.delete(name) else "unchanged"
-    report = engine.index([doc])
+    report = engine.index([doc], same_version=same_version)
     return "indexed" if report.written else "unchanged"
 
 
@@ -63,6 +117,45 @@ def reindex(
         seen += len(page)
         progress(len(page))
     return seen
+
+
+class IndexRebuilder(Protocol):
+    """An engine that can fill a fresh index and switch readers to it in one step."""
+
+    def rebuild(
+        self, documents: Iterable[ContractDocument], progress: Callable[[int], None]
+    ) -> str: ...
+
+
+class ExclusiveLock(Protocol):
+    def held(self) -> AbstractContextManager[Callable[[], None]]: ...
+
+
+def rebuild(
+    engine: IndexRebuilder,
+    source: ContractSource,
+    policy: IndexingPolicy,
+    lock: ExclusiveLock,
+    progress: Callable[[int], None] = lambda _: None,
+) -> str:
+    """Indexes every contract into a fresh index and swaps to it, holding `lock` throughout
+    (renewed after each chunk, and so just before the swap); returns the new index's name.
+
+    Events indexed into the old index while this runs are not in the new one unless this
+    read the contract after the change; the periodic `check` repairs the rest.
+    """
+
+    def wanted() -> Iterator[ContractDocument]:
+        for page in source.pages():
+            yield from (doc for doc in page if policy.wanted(doc))
+
+    with lock.held() as renew:
+
+        def written(count: int) -> None:
+            renew()
+            progress(count)
+
+        return engine.rebuild(wanted(), written)
 
 
 @dataclass

@@ -28,15 +28,15 @@ from google.type import date_pb2 as google_dot_type_dot_date__pb2
 from google.type import money_pb2 as google_dot_type_dot_money__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1e\x63\x61llops/search/v1/search.proto\x12\x11\x63\x61llops.search.v1\x1a\x1bgoogle/protobuf/empty.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\x1a\x17google/type/money.proto\"V\n\tDateRange\x12$\n\tfirst_day\x18\x01 \x01(\x0b\x32\x11.google.type.Date\x12#\n\x08last_day\x18\x02 \x01(\x0b\x32\x11.google.type.Date\"\xcc\x02\n\x0e\x43ontractFilter\x12\x0e\n\x06states\x18\x01 \x03(\t\x12\r\n\x05kinds\x18\x02 \x03(\t\x12\x11\n\tcustomers\x18\x03 \x03(\t\x12\x13\n\x0b\x64\x65partments\x18\x04 \x03(\t\x12\x0e\n\x06owners\x18\x05 \x03(\t\x12&\n\nmin_amount\x18\x06 \x01(\x0b\x32\x12.google.type.Money\x12&\n\nmax_amount\x18\x07 \x01(\x0b\x32\x12.google.type.Money\x12\x31\n\x0bsigned_date\x18\x08 \x01(\x0b\x32\x1c.callops.search.v1.DateRange\x12\x30\n\nstart_date\x18\t \x01(\x0b\x32\x1c.callops.search.v1.DateRange\x12.\n\x08\x65nd_date\x18\n \x01(\x0b\x32\x1c.callops.search.v1.DateRange\"\xbd\x01\n\x16SearchContractsRequest\x12\r\n\x05query\x18\x01 \x01(\t\x12\x31\n\x06\x66ilter\x18\x02 \x01(\x0b\x32!.callops.search.v1.ContractFilter\x12(\n\x06\x66\x61\x63\x65ts\x18\x03 \x03(\x0e\x32\x18.callops.search.v1.Facet\x12\x10\n\x08order_by\x18\x04 \x01(\t\x12\x11\n\tpage_size\x18\x05 \x01(\x05\x12\x12\n\npage_token\x18\x06 \x01(\t\"\xde\x02\n\x0f\x43ontractSummary\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0e\n\x06number\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12\x0c\n\x04kind\x18\x04 \x01(\t\x12\r\n\x05state\x18\x05 \x01(\t\x12\x10\n\x08\x63ustomer\x18\x06 \x01(\t\x12\x1d\n\x15\x63ustomer_display_name\x18\x07 \x01(\t\x12\x12\n\ndepartment\x18\x08 \x01(\t\x12\r\n\x05owner\x18\t \x01(\t\x12(\n\x0ctotal_amount\x18\n \x01(\x0b\x32\x12.google.type.Money\x12&\n\x0bsigned_date\x18\x0b \x01(\x0b\x32\x11.google.type.Date\x12%\n\nstart_date\x18\x0c \x01(\x0b\x32\x11.google.type.Date\x12#\n\x08\x65nd_date\x18\r \x01(\x0b\x32\x11.google.type.Date\x12\x0f\n\x07version\x18\x0e \x01(\x03\"B\n\x07Snippet\x12\r\n\x05\x66ield\x18\x01 \x01(\t\x12\x10\n\x08\x66ragment\x18\x02 \x01(\t\x12\x16\n\x0e\x63lause_heading\x18\x03 \x01(\t\"\x8b\x01\n\x0cSearchResult\x12\x34\n\x08\x63ontract\x18\x01 \x01(\x0b\x32\".callops.search.v1.ContractSummary\x12\x17\n\x0frelevance_score\x18\x02 \x01(\x01\x12,\n\x08snippets\x18\x03 \x03(\x0b\x32\x1a.callops.search.v1.Snippet\"+\n\x0b\x46\x61\x63\x65tBucket\x12\r\n\x05value\x18\x01 \x01(\t\x12\r\n\x05\x63ount\x18\x02 \x01(\x05\"g\n\x0b\x46\x61\x63\x65tResult\x12\'\n\x05\x66\x61\x63\x65t\x18\x01 \x01(\x0e\x32\x18.callops.search.v1.Facet\x12/\n\x07\x62uckets\x18\x02 \x03(\x0b\x32\x1e.callops.search.v1.FacetBucket\"\xa8\x01\n\x17SearchContractsResponse\x12\x30\n\x07results\x18\x01 \x03(\x0b\x32\x1f.callops.search.v1.SearchResult\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\x12.\n\x06\x66\x61\x63\x65ts\x18\x04 \x03(\x0b\x32\x1e.callops.search.v1.FacetResult\"6\n\x13MoreLikeThisRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\"H\n\x14MoreLikeThisResponse\x12\x30\n\x07results\x18\x01 \x03(\x0b\x32\x1f.callops.search.v1.SearchResult\"\xb6\x01\n\x0bSavedSearch\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12\r\n\x05query\x18\x03 \x01(\t\x12\x31\n\x06\x66ilter\x18\x04 \x01(\x0b\x32!.callops.search.v1.ContractFilter\x12\x10\n\x08order_by\x18\x05 \x01(\t\x12/\n\x0b\x63reate_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"t\n\x18\x43reateSavedSearchRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\x12\x34\n\x0csaved_search\x18\x02 \x01(\x0b\x32\x1e.callops.search.v1.SavedSearch\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"Q\n\x18ListSavedSearchesRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"l\n\x19ListSavedSearchesResponse\x12\x36\n\x0esaved_searches\x18\x01 \x03(\x0b\x32\x1e.callops.search.v1.SavedSearch\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"(\n\x18\x44\x65leteSavedSearchRequest\x12\x0c\n\x04name\x18\x01 \x01(\t*e\n\x05\x46\x61\x63\x65t\x12\x15\n\x11\x46\x41\x43\x45T_UNSPECIFIED\x10\x00\x12\x0f\n\x0b\x46\x41\x43\x45T_STATE\x10\x01\x12\x0e\n\nFACET_KIND\x10\x02\x12\x14\n\x10\x46\x41\x43\x45T_DEPARTMENT\x10\x03\x12\x0e\n\nFACET_YEAR\x10\x04\x32\x86\x04\n\rSearchService\x12h\n\x0fSearchContracts\x12).callops.search.v1.SearchContractsRequest\x1a*.callops.search.v1.SearchContractsResponse\x12_\n\x0cMoreLikeThis\x12&.callops.search.v1.MoreLikeThisRequest\x1a\'.callops.search.v1.MoreLikeThisResponse\x12`\n\x11\x43reateSavedSearch\x12+.callops.search.v1.CreateSavedSearchRequest\x1a\x1e.callops.search.v1.SavedSearch\x12n\n\x11ListSavedSearches\x12+.callops.search.v1.ListSavedSearchesRequest\x1a,.callops.search.v1.ListSavedSearchesResponse\x12X\n\x11\x44\x65leteSavedSearch\x12+.callops.search.v1.DeleteSavedSearchRequest\x1a\x16.google.protobuf.Emptyb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1e\x63\x61llops/search/v1/search.proto\x12\x11\x63\x61llops.search.v1\x1a\x1bgoogle/protobuf/empty.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\x1a\x17google/type/money.proto\"V\n\tDateRange\x12$\n\tfirst_day\x18\x01 \x01(\x0b\x32\x11.google.type.Date\x12#\n\x08last_day\x18\x02 \x01(\x0b\x32\x11.google.type.Date\"\xcc\x02\n\x0e\x43ontractFilter\x12\x0e\n\x06states\x18\x01 \x03(\t\x12\r\n\x05kinds\x18\x02 \x03(\t\x12\x11\n\tcustomers\x18\x03 \x03(\t\x12\x13\n\x0b\x64\x65partments\x18\x04 \x03(\t\x12\x0e\n\x06owners\x18\x05 \x03(\t\x12&\n\nmin_amount\x18\x06 \x01(\x0b\x32\x12.google.type.Money\x12&\n\nmax_amount\x18\x07 \x01(\x0b\x32\x12.google.type.Money\x12\x31\n\x0bsigned_date\x18\x08 \x01(\x0b\x32\x1c.callops.search.v1.DateRange\x12\x30\n\nstart_date\x18\t \x01(\x0b\x32\x1c.callops.search.v1.DateRange\x12.\n\x08\x65nd_date\x18\n \x01(\x0b\x32\x1c.callops.search.v1.DateRange\"\xbd\x01\n\x16SearchContractsRequest\x12\r\n\x05query\x18\x01 \x01(\t\x12\x31\n\x06\x66ilter\x18\x02 \x01(\x0b\x32!.callops.search.v1.ContractFilter\x12(\n\x06\x66\x61\x63\x65ts\x18\x03 \x03(\x0e\x32\x18.callops.search.v1.Facet\x12\x10\n\x08order_by\x18\x04 \x01(\t\x12\x11\n\tpage_size\x18\x05 \x01(\x05\x12\x12\n\npage_token\x18\x06 \x01(\t\"\xde\x02\n\x0f\x43ontractSummary\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0e\n\x06number\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12\x0c\n\x04kind\x18\x04 \x01(\t\x12\r\n\x05state\x18\x05 \x01(\t\x12\x10\n\x08\x63ustomer\x18\x06 \x01(\t\x12\x1d\n\x15\x63ustomer_display_name\x18\x07 \x01(\t\x12\x12\n\ndepartment\x18\x08 \x01(\t\x12\r\n\x05owner\x18\t \x01(\t\x12(\n\x0ctotal_amount\x18\n \x01(\x0b\x32\x12.google.type.Money\x12&\n\x0bsigned_date\x18\x0b \x01(\x0b\x32\x11.google.type.Date\x12%\n\nstart_date\x18\x0c \x01(\x0b\x32\x11.google.type.Date\x12#\n\x08\x65nd_date\x18\r \x01(\x0b\x32\x11.google.type.Date\x12\x0f\n\x07version\x18\x0e \x01(\x03\"o\n\x07Snippet\x12\r\n\x05\x66ield\x18\x01 \x01(\t\x12\x10\n\x08\x66ragment\x18\x02 \x01(\t\x12\x16\n\x0e\x63lause_heading\x18\x03 \x01(\t\x12\x10\n\x08\x64ocument\x18\x04 \x01(\t\x12\x19\n\x11\x64ocument_filename\x18\x05 \x01(\t\"\x8b\x01\n\x0cSearchResult\x12\x34\n\x08\x63ontract\x18\x01 \x01(\x0b\x32\".callops.search.v1.ContractSummary\x12\x17\n\x0frelevance_score\x18\x02 \x01(\x01\x12,\n\x08snippets\x18\x03 \x03(\x0b\x32\x1a.callops.search.v1.Snippet\"+\n\x0b\x46\x61\x63\x65tBucket\x12\r\n\x05value\x18\x01 \x01(\t\x12\r\n\x05\x63ount\x18\x02 \x01(\x05\"g\n\x0b\x46\x61\x63\x65tResult\x12\'\n\x05\x66\x61\x63\x65t\x18\x01 \x01(\x0e\x32\x18.callops.search.v1.Facet\x12/\n\x07\x62uckets\x18\x02 \x03(\x0b\x32\x1e.callops.search.v1.FacetBucket\"\xa8\x01\n\x17SearchContractsResponse\x12\x30\n\x07results\x18\x01 \x03(\x0b\x32\x1f.callops.search.v1.SearchResult\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\x12.\n\x06\x66\x61\x63\x65ts\x18\x04 \x03(\x0b\x32\x1e.callops.search.v1.FacetResult\"6\n\x13MoreLikeThisRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\"H\n\x14MoreLikeThisResponse\x12\x30\n\x07results\x18\x01 \x03(\x0b\x32\x1f.callops.search.v1.SearchResult\"\xb6\x01\n\x0bSavedSearch\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12\r\n\x05query\x18\x03 \x01(\t\x12\x31\n\x06\x66ilter\x18\x04 \x01(\x0b\x32!.callops.search.v1.ContractFilter\x12\x10\n\x08order_by\x18\x05 \x01(\t\x12/\n\x0b\x63reate_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"t\n\x18\x43reateSavedSearchRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\x12\x34\n\x0csaved_search\x18\x02 \x01(\x0b\x32\x1e.callops.search.v1.SavedSearch\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"Q\n\x18ListSavedSearchesRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"l\n\x19ListSavedSearchesResponse\x12\x36\n\x0esaved_searches\x18\x01 \x03(\x0b\x32\x1e.callops.search.v1.SavedSearch\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"(\n\x18\x44\x65leteSavedSearchRequest\x12\x0c\n\x04name\x18\x01 \x01(\t*e\n\x05\x46\x61\x63\x65t\x12\x15\n\x11\x46\x41\x43\x45T_UNSPECIFIED\x10\x00\x12\x0f\n\x0b\x46\x41\x43\x45T_STATE\x10\x01\x12\x0e\n\nFACET_KIND\x10\x02\x12\x14\n\x10\x46\x41\x43\x45T_DEPARTMENT\x10\x03\x12\x0e\n\nFACET_YEAR\x10\x04\x32\x86\x04\n\rSearchService\x12h\n\x0fSearchContracts\x12).callops.search.v1.SearchContractsRequest\x1a*.callops.search.v1.SearchContractsResponse\x12_\n\x0cMoreLikeThis\x12&.callops.search.v1.MoreLikeThisRequest\x1a\'.callops.search.v1.MoreLikeThisResponse\x12`\n\x11\x43reateSavedSearch\x12+.callops.search.v1.CreateSavedSearchRequest\x1a\x1e.callops.search.v1.SavedSearch\x12n\n\x11ListSavedSearches\x12+.callops.search.v1.ListSavedSearchesRequest\x1a,.callops.search.v1.ListSavedSearchesResponse\x12X\n\x11\x44\x65leteSavedSearch\x12+.callops.search.v1.DeleteSavedSearchRequest\x1a\x16.google.protobuf.Emptyb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'callops.search.v1.search_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_FACET']._serialized_start=2331
-  _globals['_FACET']._serialized_end=2432
+  _globals['_FACET']._serialized_start=2376
+  _globals['_FACET']._serialized_end=2477
   _globals['_DATERANGE']._serialized_start=164
   _globals['_DATERANGE']._serialized_end=250
   _globals['_CONTRACTFILTER']._serialized_start=253
@@ -46,29 +46,29 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_CONTRACTSUMMARY']._serialized_start=780
   _globals['_CONTRACTSUMMARY']._serialized_end=1130
   _globals['_SNIPPET']._serialized_start=1132
-  _globals['_SNIPPET']._serialized_end=1198
-  _globals['_SEARCHRESULT']._serialized_start=1201
-  _globals['_SEARCHRESULT']._serialized_end=1340
-  _globals['_FACETBUCKET']._serialized_start=1342
-  _globals['_FACETBUCKET']._serialized_end=1385
-  _globals['_FACETRESULT']._serialized_start=1387
-  _globals['_FACETRESULT']._serialized_end=1490
-  _globals['_SEARCHCONTRACTSRESPONSE']._serialized_start=1493
-  _globals['_SEARCHCONTRACTSRESPONSE']._serialized_end=1661
-  _globals['_MORELIKETHISREQUEST']._serialized_start=1663
-  _globals['_MORELIKETHISREQUEST']._serialized_end=1717
-  _globals['_MORELIKETHISRESPONSE']._serialized_start=1719
-  _globals['_MORELIKETHISRESPONSE']._serialized_end=1791
-  _globals['_SAVEDSEARCH']._serialized_start=1794
-  _globals['_SAVEDSEARCH']._serialized_end=1976
-  _globals['_CREATESAVEDSEARCHREQUEST']._serialized_start=1978
-  _globals['_CREATESAVEDSEARCHREQUEST']._serialized_end=2094
-  _globals['_LISTSAVEDSEARCHESREQUEST']._serialized_start=2096
-  _globals['_LISTSAVEDSEARCHESREQUEST']._serialized_end=2177
-  _globals['_LISTSAVEDSEARCHESRESPONSE']._serialized_start=2179
-  _globals['_LISTSAVEDSEARCHESRESPONSE']._serialized_end=2287
-  _globals['_DELETESAVEDSEARCHREQUEST']._serialized_start=2289
-  _globals['_DELETESAVEDSEARCHREQUEST']._serialized_end=2329
-  _globals['_SEARCHSERVICE']._serialized_start=2435
-  _globals['_SEARCHSERVICE']._serialized_end=2953
+  _globals['_SNIPPET']._serialized_end=1243
+  _globals['_SEARCHRESULT']._serialized_start=1246
+  _globals['_SEARCHRESULT']._serialized_end=1385
+  _globals['_FACETBUCKET']._serialized_start=1387
+  _globals['_FACETBUCKET']._serialized_end=1430
+  _globals['_FACETRESULT']._serialized_start=1432
+  _globals['_FACETRESULT']._serialized_end=1535
+  _globals['_SEARCHCONTRACTSRESPONSE']._serialized_start=1538
+  _globals['_SEARCHCONTRACTSRESPONSE']._serialized_end=1706
+  _globals['_MORELIKETHISREQUEST']._serialized_start=1708
+  _globals['_MORELIKETHISREQUEST']._serialized_end=1762
+  _globals['_MORELIKETHISRESPONSE']._serialized_start=1764
+  _globals['_MORELIKETHISRESPONSE']._serialized_end=1836
+  _globals['_SAVEDSEARCH']._serialized_start=1839
+  _globals['_SAVEDSEARCH']._serialized_end=2021
+  _globals['_CREATESAVEDSEARCHREQUEST']._serialized_start=2023
+  _globals['_CREATESAVEDSEARCHREQUEST']._serialized_end=2139
+  _globals['_LISTSAVEDSEARCHESREQUEST']._serialized_start=2141
+  _globals['_LISTSAVEDSEARCHESREQUEST']._serialized_end=2222
+  _globals['_LISTSAVEDSEARCHESRESPONSE']._serialized_start=2224
+  _globals['_LISTSAVEDSEARCHESRESPONSE']._serialized_end=2332
+  _globals['_DELETESAVEDSEARCHREQUEST']._serialized_start=2334
+  _globals['_DELETESAVEDSEARCHREQUEST']._serialized_end=2374
+  _globals['_SEARCHSERVICE']._serialized_start=2480
+  _globals['_SEARCHSERVICE']._serialized_end=2998
 # @@protoc_insertion_point(module_scope)

@@ -107,14 +107,18 @@ class ContractSummary(_message.Message):
     def __init__(self, name: _Optional[str] = ..., number: _Optional[str] = ..., title: _Optional[str] = ..., kind: _Optional[str] = ..., state: _Optional[str] = ..., customer: _Optional[str] = ..., customer_display_name: _Optional[str] = ..., department: _Optional[str] = ..., owner: _Optional[str] = ..., total_amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., signed_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., start_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., end_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., version: _Optional[int] = ...) -> None: ...
 
 class Snippet(_message.Message):
-    __slots__ = ("field", "fragment", "clause_heading")
+    __slots__ = ("field", "fragment", "clause_heading", "document", "document_filename")
     FIELD_FIELD_NUMBER: _ClassVar[int]
     FRAGMENT_FIELD_NUMBER: _ClassVar[int]
     CLAUSE_HEADING_FIELD_NUMBER: _ClassVar[int]
+    DOCUMENT_FIELD_NUMBER: _ClassVar[int]
+    DOCUMENT_FILENAME_FIELD_NUMBER: _ClassVar[int]
     field: str
     fragment: str
     clause_heading: str
-    def __init__(self, field: _Optional[str] = ..., fragment: _Optional[str] = ..., clause_heading: _Optional[str] = ...) -> None: ...
+    document: str
+    document_filename: str
+    def __init__(self, field: _Optional[str] = ..., fragment: _Optional[str] = ..., clause_heading: _Optional[str] = ..., document: _Optional[str] = ..., document_filename: _Optional[str] = ...) -> None: ...
 
 class SearchResult(_message.Message):
     __slots__ = ("contract", "relevance_score", "snippets")
