@@ -51,6 +51,9 @@ class _AnyCustomer:
     def check_exists(self, customer: str, field: str) -> None:
         return None
 
+    def describe(self, customer: str) -> None:
+        return None
+
 
 class _NoBroker:
     def publish(self, event_id: str, topic: str, payload: dict[str, object]) -> None:

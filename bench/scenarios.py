@@ -65,6 +65,7 @@ SCENARIOS: dict[str, str] = {
     "contract_document_upload": "bench.contract_documents:ContractDocumentUpload",
     "callcenter_screen_pop": "bench.callcenter_calls:CallCenterScreenPop",
     "callcenter_missed_offer": "bench.callcenter_calls:CallCenterMissedOffer",
+    "contract_creation": "bench.contract_creation:ContractCreation",
 }
 
 

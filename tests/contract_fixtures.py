@@ -21,7 +21,7 @@ from services.common.errors import InvalidArgument
 from services.common.migrations import upgrade
 from services.common.server import ServiceRegistration, build_server
 from services.common.storage import LocalObjectStore, ObjectStore
-from services.contract.adapters.customer_client import GrpcCustomerDirectory
+from services.contract.adapters.customer_client import CustomerSummary, GrpcCustomerDirectory
 from services.contract.bootstrap import MIGRATIONS, ContractApp, bootstrap
 from services.contract.config import ContractSettings
 from services.contract.entrypoints import servicer as contract_servicer
@@ -35,10 +35,14 @@ class FakeCustomerDirectory:
     """Knows the customers a test adds; anything else does not exist."""
 
     known: set[str] = field(default_factory=set)
+    names: dict[str, CustomerSummary] = field(default_factory=dict)
 
     def check_exists(self, customer: str, field: str) -> None:
         if customer not in self.known:
             raise InvalidArgument.of(field, f"no customer {customer}", reason="UNKNOWN_CUSTOMER")
+
+    def describe(self, customer: str) -> CustomerSummary | None:
+        return self.names.get(customer)
 
 
 def contract_settings(database_url: str, **overrides: Any) -> ContractSettings:

@@ -75,6 +75,7 @@ def bootstrap(
             settings.timezone,
             clock,
             settings.expiry_warning_days,
+            settings.company_name,
         ),
         documents=DocumentDeps(store, settings.document_policy(), clock),
     )

@@ -25,6 +25,8 @@ class ContractSettings(ServiceSettings):
     approval_rules: list[ApprovalRule] = Field(default_factory=list)
     # An ACTIVE contract becomes EXPIRING this many days before its end date.
     expiry_warning_days: int = Field(30, ge=0)
+    # Our company's name as a party (乙方) in rendered contracts.
+    company_name: str = Field("本公司", min_length=1, max_length=200)
     # Where documents are stored (services.common.storage.object_store_from_url): "" for
     # files under data_dir/objects, file:///path, or s3://KEY:SECRET@host:port/bucket.
     object_store_url: str = ""

@@ -153,9 +153,9 @@ def test_concurrent_approvals_of_one_step_exactly_one_wins(
     barrier = threading.Barrier(2, timeout=10)
     original = Contract.approve
 
-    def approve_after_both_read(self: Contract, *args: Any, **kwargs: Any) -> None:
+    def approve_after_both_read(self: Contract, *args: Any, **kwargs: Any) -> Any:
         barrier.wait()
-        original(self, *args, **kwargs)
+        return original(self, *args, **kwargs)
 
     monkeypatch.setattr(Contract, "approve", approve_after_both_read)
 

@@ -1,9 +1,11 @@
-"""The contract service's view of the customer service: does a customer exist."""
+"""The contract service's view of the customer service: does a customer exist, what is it
+called."""
 
 from __future__ import annotations
 
 import threading
 import time
+from dataclasses import dataclass
 from typing import Protocol
 
 import grpc
@@ -17,10 +19,21 @@ SERVICE_USER = "contract-service"
 TOKEN_TTL_SECONDS = 3600
 
 
+@dataclass(frozen=True)
+class CustomerSummary:
+    """What a rendered contract names the customer by; `individual` names are personal data."""
+
+    full_name: str
+    individual: bool
+
+
 class CustomerDirectory(Protocol):
     def check_exists(self, customer: str, field: str) -> None:
         """Raises InvalidArgument naming `field` when there is no such customer, and
         Unavailable when the customer service cannot answer."""
+
+    def describe(self, customer: str) -> CustomerSummary | None:
+        """The customer's name, or None when it is unknown or cannot be asked now."""
 
 
 class GrpcCustomerDirectory:
@@ -61,6 +74,17 @@ class GrpcCustomerDirectory:
                 f"the customer service cannot check {customer} now ({code}); retry later",
                 reason="CUSTOMER_SERVICE_UNAVAILABLE",
             ) from None
+
+    def describe(self, customer: str) -> CustomerSummary | None:
+        try:
+            found = self._stub.GetCustomer(
+                customer_pb2.GetCustomerRequest(name=customer),
+                metadata=(("authorization", f"Bearer {self._bearer()}"),),
+                timeout=self._timeout,
+            )
+        except grpc.RpcError:
+            return None  # a document without the name beats no document
+        return CustomerSummary(found.full_name, found.kind == customer_pb2.Customer.KIND_INDIVIDUAL)
 
     def close(self) -> None:
         self._channel.close()

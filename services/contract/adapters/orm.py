@@ -48,6 +48,7 @@ contracts = Table(
     Column("dispute_resolution", String(20), nullable=False),
     Column("line_items", JSON, nullable=False),
     Column("payment_milestones", JSON, nullable=False),
+    Column("delivery_milestones", JSON, nullable=False),
     Column("approval", JSON, nullable=False),
     Column("signatures", JSON, nullable=False),
     Column("predecessor_id", ID, nullable=True),
@@ -154,4 +155,38 @@ contract_versions = Table(
     Column("amendment_id", ID, nullable=True),
     Column("created_by", String(80), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
+)
+
+# Read models for the reports, derived from the contract row's JSON and rewritten with it in
+# the same transaction: set-based SQL can sum what the JSON columns hold.
+contract_line_items = Table(
+    "contract_line_items",
+    metadata,
+    Column("contract_id", ID, primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("display_name", String(200), nullable=False),
+    Column("model", String(100), nullable=False),
+    Column("unit", String(100), nullable=False),
+    # Quantities have at most 4 decimals: exact in the same scaled integer as amounts.
+    Column("quantity", Amount, nullable=False),
+    Column("amount", Amount, nullable=False),
+)
+
+contract_payment_schedule = Table(
+    "contract_payment_schedule",
+    metadata,
+    Column("contract_id", ID, primary_key=True),
+    Column("milestone_id", ID, primary_key=True),
+    Column("due_date", Date, nullable=False),
+    Column("amount", Amount, nullable=False),
+)
+
+contract_payments = Table(
+    "contract_payments",
+    metadata,
+    Column("contract_id", ID, primary_key=True),
+    Column("milestone_id", ID, primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("amount", Amount, nullable=False),
+    Column("received_date", Date, nullable=False),
 )

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Row, and_, func, insert, or_, select, update
+from sqlalchemy import Row, and_, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from services.common.errors import NotFound, StaleEtag
@@ -23,6 +23,8 @@ from services.contract.domain.document import Document, DocumentKind
 from services.contract.domain.model import (
     Contract,
     ContractState,
+    DeliveryKind,
+    DeliveryMilestone,
     DisputeResolution,
     LineItem,
     Party,
@@ -35,6 +37,9 @@ from services.contract.domain.model import (
 from services.contract.domain.template import Blank, BlankType, ContractTemplate
 
 T = orm.contracts
+LI = orm.contract_line_items
+PS = orm.contract_payment_schedule
+PAY = orm.contract_payments
 
 
 def _time(value: datetime | None) -> str | None:
@@ -58,6 +63,7 @@ def approval_to_json(chain: ApprovalChain) -> dict[str, Any]:
                 "opinion": s.opinion,
                 "decided_at": _time(s.decided_at),
                 "department": s.department,
+                "stage": s.stage,
             }
             for s in chain.steps
         ],
@@ -88,8 +94,10 @@ def approval_from_json(approval: dict[str, Any]) -> ApprovalChain:
                 s["opinion"],
                 _from_time(s["decided_at"]),
                 s.get("department", ""),
+                # Rows from before parallel steps: every step was a stage of its own.
+                s.get("stage", i),
             )
-            for s in approval["steps"]
+            for i, s in enumerate(approval["steps"])
         ],
         decisions=[
             ApprovalDecision(
@@ -151,6 +159,17 @@ def to_row(c: Contract) -> dict[str, Any]:
                 ],
             }
             for m in c.payment_milestones
+        ],
+        "delivery_milestones": [
+            {
+                "id": m.id,
+                "kind": m.kind.name,
+                "title": m.title,
+                "due_date": m.due_date.isoformat(),
+                "completed_date": m.completed_date.isoformat() if m.completed_date else None,
+                "completed_by": m.completed_by,
+            }
+            for m in c.delivery_milestones
         ],
         "approval": approval_to_json(c.approval),
         "signatures": [
@@ -225,6 +244,19 @@ def from_row(r: Row[Any]) -> Contract:
             )
             for m in r.payment_milestones
         ],
+        delivery_milestones=[
+            DeliveryMilestone(
+                id=m["id"],
+                kind=DeliveryKind[m["kind"]],
+                title=m["title"],
+                due_date=date.fromisoformat(m["due_date"]),
+                completed_date=date.fromisoformat(m["completed_date"])
+                if m["completed_date"]
+                else None,
+                completed_by=m["completed_by"],
+            )
+            for m in r.delivery_milestones
+        ],
         approval=approval_from_json(r.approval),
         signatures=[
             Signature(
@@ -273,9 +305,67 @@ class ContractRepository:
     def seen(self) -> list[Contract]:
         return [*self._new, *(c for c, _ in self._loaded.values())]
 
+    def _write_report_rows(
+        self, contract: Contract, row: dict[str, Any], original: dict[str, Any] | None
+    ) -> None:
+        """Rewrites the report read models whose source (a JSON column) changed."""
+        cid = contract.id
+        if original is None or row["line_items"] != original["line_items"]:
+            if original is not None:
+                self.session.execute(delete(LI).where(LI.c.contract_id == cid))
+            if contract.line_items:
+                self.session.execute(
+                    insert(LI),
+                    [
+                        {
+                            "contract_id": cid,
+                            "position": n,
+                            "display_name": i.display_name,
+                            "model": i.model,
+                            "unit": i.unit,
+                            "quantity": i.quantity,
+                            "amount": i.amount,
+                        }
+                        for n, i in enumerate(contract.line_items)
+                    ],
+                )
+        if original is None or row["payment_milestones"] != original["payment_milestones"]:
+            if original is not None:
+                self.session.execute(delete(PS).where(PS.c.contract_id == cid))
+                self.session.execute(delete(PAY).where(PAY.c.contract_id == cid))
+            milestones = contract.payment_milestones
+            if milestones:
+                self.session.execute(
+                    insert(PS),
+                    [
+                        {
+                            "contract_id": cid,
+                            "milestone_id": m.id,
+                            "due_date": m.due_date,
+                            "amount": m.amount,
+                        }
+                        for m in milestones
+                    ],
+                )
+            paid = [
+                {
+                    "contract_id": cid,
+                    "milestone_id": m.id,
+                    "position": n,
+                    "amount": p.amount,
+                    "received_date": p.received_date,
+                }
+                for m in milestones
+                for n, p in enumerate(m.payments)
+            ]
+            if paid:
+                self.session.execute(insert(PAY), paid)
+
     def flush(self) -> None:
         for contract in self._new:
-            self.session.execute(insert(T).values(**to_row(contract)))
+            row = to_row(contract)
+            self.session.execute(insert(T).values(**row))
+            self._write_report_rows(contract, row, None)
         self._new.clear()
         for id_, (contract, original) in self._loaded.items():
             row = to_row(contract)
@@ -293,6 +383,7 @@ class ContractRepository:
                     metadata={"resource": f"contracts/{id_}"},
                 )
             contract.version += 1
+            self._write_report_rows(contract, row, original)
             self._loaded[id_] = (contract, to_row(contract))
 
     def find(

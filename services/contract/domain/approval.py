@@ -32,6 +32,9 @@ class StepSpec:
     approver: str = ""
     # Only an approver of the contract's own department may decide (部门审核).
     same_department: bool = False
+    # Decided at the same time as the step before it (会签): one stage holds consecutive
+    # parallel steps, and the next stage opens once every step of it approved.
+    parallel: bool = False
 
 
 @dataclass(frozen=True)
@@ -94,14 +97,17 @@ class ApprovalStep:
     decided_at: datetime | None = None
     # Set when only approvers of this department may decide.
     department: str = ""
+    # Steps of one stage are decided in parallel; stages follow one another from 0.
+    stage: int = 0
 
     @classmethod
-    def of(cls, spec: StepSpec, department: str) -> ApprovalStep:
+    def of(cls, spec: StepSpec, department: str, stage: int) -> ApprovalStep:
         return cls(
             spec.display_name,
             spec.approver_role,
             spec.approver,
             department=department if spec.same_department else "",
+            stage=stage,
         )
 
     @property
@@ -141,12 +147,65 @@ class ApprovalChain:
 
     def start(self, specs: tuple[StepSpec, ...], department: str) -> None:
         self.round += 1
-        self.steps = [ApprovalStep.of(s, department) for s in specs]
-        self.steps[0].state = StepState.PENDING
+        self.steps = []
+        stage = 0
+        for i, spec in enumerate(specs):
+            if i and not spec.parallel:
+                stage += 1
+            self.steps.append(ApprovalStep.of(spec, department, stage))
+        self._open(0)
+
+    def _open(self, stage: int) -> None:
+        for step in self.steps:
+            if step.stage == stage:
+                step.state = StepState.PENDING
 
     @property
     def current_index(self) -> int:
+        """The first step waiting for a decision; -1 when none."""
         for i, step in enumerate(self.steps):
             if step.state is StepState.PENDING:
                 return i
         return -1
+
+    @property
+    def pending(self) -> list[ApprovalStep]:
+        """Every step waiting for a decision: all those of the open stage not yet decided."""
+        return [s for s in self.steps if s.state is StepState.PENDING]
+
+    @property
+    def waiting_for(self) -> str:
+        """Who the pending steps wait for, comma-separated: who is notified."""
+        return ",".join(dict.fromkeys(s.waiting_for for s in self.pending))
+
+    def step_for(self, user_name: str, roles: frozenset[str], department: str) -> int | None:
+        """The first pending step this user may decide; None when there is none."""
+        for i, step in enumerate(self.steps):
+            if step.state is StepState.PENDING and step.may_decide(user_name, roles, department):
+                return i
+        return None
+
+    def decide(
+        self, index: int, approved: bool, user_name: str, opinion: str, now: datetime
+    ) -> bool:
+        """Records the decision on a pending step; True when it completed the whole chain.
+        A rejection ends the round: the other pending steps of the stage go back to waiting.
+        An approval that completes its stage opens the next one."""
+        step = self.steps[index]
+        assert step.state is StepState.PENDING, "decide only a pending step"
+        step.state = StepState.APPROVED if approved else StepState.REJECTED
+        step.decided_by, step.opinion, step.decided_at = user_name, opinion, now
+        self.decisions.append(
+            ApprovalDecision(self.round, step.display_name, user_name, approved, opinion, now)
+        )
+        if not approved:
+            for other in self.pending:
+                other.state = StepState.WAITING
+            return False
+        if any(s.state is not StepState.APPROVED for s in self.steps if s.stage == step.stage):
+            return False
+        later = [s.stage for s in self.steps if s.stage > step.stage]
+        if not later:
+            return True
+        self._open(min(later))
+        return False

@@ -110,3 +110,14 @@ class ContractAmended(ContractEvent):
     amendment: str
     version: int
     fields: list[str]
+
+
+@dataclass(frozen=True)
+class DeliveryMilestoneCompleted(ContractEvent):
+    """A delivery (交付) or acceptance (验收) recorded as done; alerts stop chasing it."""
+
+    contract: str
+    milestone_id: str
+    kind: str
+    title: str
+    completed_date: date

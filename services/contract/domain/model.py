@@ -23,10 +23,9 @@ from services.common.events import Event
 from services.contract.domain import events
 from services.contract.domain.approval import (
     ApprovalChain,
-    ApprovalDecision,
     ApprovalRule,
+    ApprovalStep,
     ContractKind,
-    StepState,
     chain_for,
 )
 from services.contract.domain.template import BlankType, BlankValue
@@ -105,6 +104,7 @@ SUBSTANCE_FIELDS = frozenset(
         "breach_liability",
         "dispute_resolution",
         "payment_milestones",
+        "delivery_milestones",
         "blanks",
     }
 )
@@ -167,6 +167,34 @@ class PaymentMilestone:
         return (today - self.due_date).days
 
 
+class DeliveryKind(enum.Enum):
+    UNSPECIFIED = "UNSPECIFIED"
+    DELIVERY = "DELIVERY"  # 交付
+    ACCEPTANCE = "ACCEPTANCE"  # 验收
+
+
+class DeliveryState(enum.Enum):
+    UNSPECIFIED = "UNSPECIFIED"
+    PENDING = "PENDING"
+    COMPLETED = "COMPLETED"
+
+
+@dataclass
+class DeliveryMilestone:
+    """A delivery (交付) or acceptance (验收) the contract promises by a due date."""
+
+    id: str
+    kind: DeliveryKind
+    title: str
+    due_date: date
+    completed_date: date | None = None
+    completed_by: str = ""
+
+    @property
+    def state(self) -> DeliveryState:
+        return DeliveryState.PENDING if self.completed_date is None else DeliveryState.COMPLETED
+
+
 @dataclass
 class Signature:
     party: Party
@@ -194,6 +222,7 @@ class Contract:
     department: str = ""
     state: ContractState = ContractState.DRAFT
     payment_milestones: list[PaymentMilestone] = field(default_factory=list)
+    delivery_milestones: list[DeliveryMilestone] = field(default_factory=list)
     approval: ApprovalChain = field(default_factory=ApprovalChain)
     signatures: list[Signature] = field(default_factory=list)
     predecessor_id: str | None = None
@@ -283,6 +312,10 @@ class Contract:
                 | {"amount": str(m.amount)}
                 for m in self.payment_milestones
             ],
+            "delivery_milestones": [
+                {"kind": m.kind.name, "title": m.title, "due_date": m.due_date.isoformat()}
+                for m in self.delivery_milestones
+            ],
             "department": self.department,
             "blanks": {k: blank_text(b) for k, b in sorted(self.blanks.items())},
         }
@@ -316,46 +349,32 @@ class Contract:
     def _start_approval(self, rules: tuple[ApprovalRule, ...]) -> None:
         chain = chain_for(rules, self.kind, self.total_amount, self.department)
         self.approval.start(chain, self.department)
-        self.events.append(
-            events.ContractSubmitted(self.resource_name, self.approval.steps[0].waiting_for)
-        )
+        self.events.append(events.ContractSubmitted(self.resource_name, self.approval.waiting_for))
 
     def submit(self, rules: tuple[ApprovalRule, ...], now: datetime) -> None:
         self._move(S.PENDING_APPROVAL, "submit")
         self._start_approval(rules)
         self.updated_at = now
 
-    def _current_step_for(
-        self, user_name: str, roles: frozenset[str], department: str, action: str
-    ) -> int:
+    def _step_for(self, user_name: str, roles: frozenset[str], department: str, action: str) -> int:
         if self.state is not S.PENDING_APPROVAL:
             raise FailedPrecondition(
                 f"cannot {action} a contract in state {self.state.name}",
                 reason="ILLEGAL_STATE_TRANSITION",
                 metadata={"state": self.state.name, "action": action},
             )
-        index = self.approval.current_index
-        step = self.approval.steps[index]
-        if not step.may_decide(user_name, roles, department):
+        index = self.approval.step_for(user_name, roles, department)
+        if index is None:
+            pending = self.approval.pending
             raise PermissionDenied(
-                f"step {step.display_name} waits for {step.waiting_for}",
+                "the pending steps wait for " + self.approval.waiting_for,
                 reason="NOT_CURRENT_APPROVER",
-                metadata={"step": step.display_name, "waiting_for": step.waiting_for},
+                metadata={
+                    "step": ",".join(s.display_name for s in pending),
+                    "waiting_for": self.approval.waiting_for,
+                },
             )
         return index
-
-    def _decide(
-        self, index: int, approved: bool, user_name: str, opinion: str, now: datetime
-    ) -> None:
-        step = self.approval.steps[index]
-        step.state = StepState.APPROVED if approved else StepState.REJECTED
-        step.decided_by, step.opinion, step.decided_at = user_name, opinion, now
-        self.approval.decisions.append(
-            ApprovalDecision(
-                self.approval.round, step.display_name, user_name, approved, opinion, now
-            )
-        )
-        self.updated_at = now
 
     def approve(
         self,
@@ -365,26 +384,26 @@ class Contract:
         now: datetime,
         *,
         department: str = "",
-    ) -> None:
-        index = self._current_step_for(user_name, roles, department, "approve")
-        self._decide(index, True, user_name, opinion, now)
-        final = index == len(self.approval.steps) - 1
-        waiting_for = ""
+    ) -> ApprovalStep:
+        """Approves the first pending step the user may decide; returns it."""
+        index = self._step_for(user_name, roles, department, "approve")
+        step = self.approval.steps[index]
+        final = self.approval.decide(index, True, user_name, opinion, now)
+        self.updated_at = now
         if final:
             self._move(S.APPROVED, "approve")
-        else:
-            nxt = self.approval.steps[index + 1]
-            nxt.state = StepState.PENDING
-            waiting_for = nxt.waiting_for
+        # Whom to notify: the approvers of a stage that just opened, nobody otherwise.
+        opened = any(s.stage > step.stage for s in self.approval.pending)
         self.events.append(
             events.ContractApproved(
                 self.resource_name,
-                self.approval.steps[index].display_name,
+                step.display_name,
                 user_name,
                 final,
-                waiting_for,
+                self.approval.waiting_for if opened else "",
             )
         )
+        return step
 
     def reject(
         self,
@@ -394,15 +413,17 @@ class Contract:
         now: datetime,
         *,
         department: str = "",
-    ) -> None:
-        index = self._current_step_for(user_name, roles, department, "reject")
-        self._decide(index, False, user_name, opinion, now)
+    ) -> ApprovalStep:
+        """Rejects at the first pending step the user may decide; returns it."""
+        index = self._step_for(user_name, roles, department, "reject")
+        step = self.approval.steps[index]
+        self.approval.decide(index, False, user_name, opinion, now)
+        self.updated_at = now
         self._move(S.REJECTED, "reject")
         self.events.append(
-            events.ContractRejected(
-                self.resource_name, self.approval.steps[index].display_name, user_name
-            )
+            events.ContractRejected(self.resource_name, step.display_name, user_name)
         )
+        return step
 
     def sign(
         self, party: Party, signatory: str, day: date, recorded_by: str, now: datetime
@@ -482,6 +503,39 @@ class Contract:
         self.events.append(
             events.PaymentReceived(
                 self.resource_name, f"{self.resource_name}/milestones/{milestone.id}", amount, day
+            )
+        )
+        return milestone
+
+    def complete_delivery(
+        self, milestone_id: str, day: date, today: date, completed_by: str, now: datetime
+    ) -> DeliveryMilestone:
+        """Records that a delivery or acceptance took place on `day` (not in the future)."""
+        if self.state not in IN_FORCE:
+            raise FailedPrecondition(
+                f"deliveries are recorded on contracts in force, not in state {self.state.name}",
+                reason="CONTRACT_NOT_IN_FORCE",
+                metadata={"state": self.state.name},
+            )
+        milestone = next((m for m in self.delivery_milestones if m.id == milestone_id), None)
+        if milestone is None:
+            raise NotFound(
+                f"delivery milestone {milestone_id} of {self.resource_name} not found",
+                metadata={"resource": f"{self.resource_name}", "milestone_id": milestone_id},
+            )
+        if milestone.completed_date is not None:
+            raise FailedPrecondition(
+                f"{milestone.title} was already completed on {milestone.completed_date}",
+                reason="MILESTONE_ALREADY_COMPLETED",
+                metadata={"milestone_id": milestone.id},
+            )
+        if day > today:
+            raise InvalidArgument.of("completed_date", "must not be in the future")
+        milestone.completed_date, milestone.completed_by = day, completed_by
+        self.updated_at = now
+        self.events.append(
+            events.DeliveryMilestoneCompleted(
+                self.resource_name, milestone.id, milestone.kind.name, milestone.title, day
             )
         )
         return milestone
@@ -580,7 +634,25 @@ def validate_fields(v: Violations, prefix: str, values: dict[str, Any]) -> dict[
                 )
             )
         out["payment_milestones"] = milestones
+    if "delivery_milestones" in values:
+        out["delivery_milestones"] = [
+            delivery_milestone(v, f"{prefix}.delivery_milestones[{i}]", raw)
+            for i, raw in enumerate(values["delivery_milestones"])
+        ]
     return out
+
+
+def delivery_milestone(v: Violations, path: str, raw: dict[str, Any]) -> DeliveryMilestone:
+    """A pending delivery milestone from raw values (kind, title, due_date)."""
+    kind = raw.get("kind", DeliveryKind.UNSPECIFIED)
+    if kind is DeliveryKind.UNSPECIFIED:
+        v.add(f"{path}.kind", "required: KIND_DELIVERY or KIND_ACCEPTANCE")
+    title = raw.get("title", "").strip()
+    if not title or len(title) > 200:
+        v.add(f"{path}.title", "required, at most 200 characters")
+    if raw.get("due_date") is None:
+        v.add(f"{path}.due_date", "required")
+    return DeliveryMilestone(new_id(), kind, title, raw.get("due_date") or date.min)
 
 
 def check_consistency(contract: Contract, prefix: str) -> None:
@@ -597,6 +669,12 @@ def check_consistency(contract: Contract, prefix: str) -> None:
             v.add(
                 f"{prefix}.payment_milestones",
                 f"the milestones add up to {scheduled}, the total is {total}",
+            )
+    for i, m in enumerate(contract.delivery_milestones):
+        if m.due_date < contract.start_date:
+            v.add(
+                f"{prefix}.delivery_milestones[{i}].due_date",
+                "must not be before the contract's start date",
             )
     v.raise_if_any()
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from google.protobuf import field_mask_pb2
@@ -17,6 +19,15 @@ from services.contract.domain import model
 from services.contract.domain.amendment import Amendment, AmendmentState, ContractVersion, to_json
 from services.contract.domain.approval import ApprovalStep, ContractKind, StepState
 from services.contract.domain.document import Document, DocumentKind
+from services.contract.domain.rendering import RenderFormat
+from services.contract.domain.reports import (
+    Dimension,
+    GoodsRow,
+    Period,
+    ReceivablesRow,
+    SignedAmountRow,
+    period_label,
+)
 from services.contract.domain.template import Blank, BlankType, BlankValue, ContractTemplate
 
 STATE = EnumMap(pb.Contract.State, "STATE", model.ContractState)
@@ -26,12 +37,17 @@ STEP_STATE = EnumMap(pb.ApprovalStep.State, "STATE", StepState)
 PARTY = EnumMap(pb.Signature.Party, "PARTY", model.Party)
 BLANK_TYPE = EnumMap(pb.TemplateBlank.Type, "TYPE", BlankType)
 DOCUMENT_KIND = EnumMap(pb.Document.Kind, "KIND", DocumentKind)
+DELIVERY_KIND = EnumMap(pb.DeliveryMilestone.Kind, "KIND", model.DeliveryKind)
+DELIVERY_STATE = EnumMap(pb.DeliveryMilestone.State, "STATE", model.DeliveryState)
+RENDER_FORMAT = EnumMap(pb.RenderedFile.Format, "FORMAT", RenderFormat)
+PERIOD = EnumMap(pb.ReportPeriod, "REPORT_PERIOD", Period)
+DIMENSION = EnumMap(pb.ReportDimension, "REPORT_DIMENSION", Dimension)
 AMENDMENT_STATE = EnumMap(pb.ContractAmendment.State, "STATE", AmendmentState)
 
-# History keys that hold amounts: dropped for callers who may not see them.
-AMOUNT_KEYS = frozenset(
-    {"total_amount", "unit_price", "amount", "line_items", "payment_milestones", "blanks"}
-)
+# Keys of stored JSON (history, versions, amendments) that hold amounts: dropped, at any
+# depth, for callers who may not see them. Blanks are dropped whole: in the stored text a
+# money blank cannot be told from the others.
+AMOUNT_KEYS = frozenset({"total_amount", "unit_price", "amount", "received_amount", "blanks"})
 
 
 def blank_in(msg: pb.BlankValue, path: str) -> BlankValue:
@@ -116,7 +132,36 @@ def _milestone(msg: pb.PaymentMilestone, path: str) -> dict[str, Any]:
         "display_name": msg.display_name,
         "due_date": convert.from_date(msg.due_date, f"{path}.due_date"),
         "amount": convert.from_money(msg.amount, f"{path}.amount"),
+        # An amendment keeps the existing milestone it names (with its payments).
+        "ref": convert.parse_nested_name(msg.name, "contracts", "milestones", f"{path}.name")
+        if msg.name
+        else None,
     }
+
+
+def _delivery(msg: pb.DeliveryMilestone, path: str) -> dict[str, Any]:
+    return {
+        "kind": DELIVERY_KIND.into(msg.kind, f"{path}.kind"),
+        "title": msg.title,
+        "due_date": convert.from_date(msg.due_date, f"{path}.due_date"),
+        # An amendment keeps the existing milestone it names (with its completion).
+        "ref": msg.id,
+    }
+
+
+def delivery_out(c: model.Contract) -> list[pb.DeliveryMilestone]:
+    return [
+        pb.DeliveryMilestone(
+            id=m.id,
+            kind=DELIVERY_KIND.out(m.kind),
+            title=m.title,
+            due_date=convert.to_date(m.due_date),
+            completed_date=convert.to_date(m.completed_date),
+            state=DELIVERY_STATE.out(m.state),
+            completed_by=m.completed_by,
+        )
+        for m in c.delivery_milestones
+    ]
 
 
 def contract_values(msg: pb.Contract, field_paths: list[str] | None, prefix: str) -> dict[str, Any]:
@@ -138,6 +183,10 @@ def contract_values(msg: pb.Contract, field_paths: list[str] | None, prefix: str
         "payment_milestones": lambda: [
             _milestone(m, f"{prefix}.payment_milestones[{i}]")
             for i, m in enumerate(msg.payment_milestones)
+        ],
+        "delivery_milestones": lambda: [
+            _delivery(m, f"{prefix}.delivery_milestones[{i}]")
+            for i, m in enumerate(msg.delivery_milestones)
         ],
         "blanks": lambda: {
             key: blank_in(value, f'{prefix}.blanks["{key}"]') for key, value in msg.blanks.items()
@@ -175,6 +224,7 @@ def approval_step_out(s: ApprovalStep) -> pb.ApprovalStep:
         opinion=s.opinion,
         decide_time=convert.timestamp(s.decided_at),
         approver_department=s.department,
+        stage=s.stage,
     )
 
 
@@ -266,6 +316,7 @@ def contract_out(c: model.Contract, who: Principal) -> pb.Contract:
         template=f"contractTemplates/{c.template_id}" if c.template_id else "",
         template_version=c.template_version,
         rendered_text=c.rendered_text if amounts else c.rendered_text_masked,
+        delivery_milestones=delivery_out(c),
     )
     for key, blank in c.blanks.items():
         out = blank_out(blank, amounts)
@@ -274,8 +325,19 @@ def contract_out(c: model.Contract, who: Principal) -> pb.Contract:
     return msg
 
 
+def without_amounts(value: Any) -> Any:
+    """JSON values with every amount left out: line items keep their quantities, milestones
+    their dates."""
+    if isinstance(value, dict):
+        return {k: without_amounts(v) for k, v in value.items() if k not in AMOUNT_KEYS}
+    if isinstance(value, list):
+        return [without_amounts(v) for v in value]
+    return value
+
+
 def _without_amounts(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in values.items() if k not in AMOUNT_KEYS}
+    masked: dict[str, Any] = without_amounts(values)
+    return masked
 
 
 def history_out(row: Any, who: Principal) -> pb.HistoryEntry:
@@ -302,6 +364,12 @@ def document_out(d: Document) -> pb.Document:
         text_length=len(d.text),
         create_user=d.created_by,
         create_time=convert.timestamp(d.created_at),
+    )
+
+
+def document_text_out(d: Document) -> pb.DocumentText:
+    return pb.DocumentText(
+        name=d.resource_name, text=d.text, content_type=d.content_type, sha256=d.sha256
     )
 
 
@@ -336,4 +404,74 @@ def version_out(v: ContractVersion, who: Principal) -> pb.ContractVersion:
         else "",
         create_user=v.created_by,
         create_time=convert.timestamp(v.created_at),
+    )
+
+
+# --- reports ------------------------------------------------------------------------------
+
+
+def signed_amount_report_out(
+    rows: list[SignedAmountRow], period: Period, who: Principal
+) -> pb.SignedAmountReport:
+    amounts = who.sees_amounts
+    total = sum((r.signed_amount for r in rows), Decimal(0))
+    return pb.SignedAmountReport(
+        rows=[
+            pb.SignedAmountRow(
+                period=period_label(period, r.period_start),
+                period_start=convert.to_date(r.period_start),
+                kind=KIND.out(r.kind) if r.kind else pb.Contract.KIND_UNSPECIFIED,
+                department=r.department or "",
+                owner=r.owner or "",
+                contract_count=r.contract_count,
+                signed_amount=convert.to_money(r.signed_amount) if amounts else None,
+            )
+            for r in rows
+        ],
+        total_count=sum(r.contract_count for r in rows),
+        total_amount=convert.to_money(total) if amounts else None,
+    )
+
+
+def receivables_report_out(
+    as_of: date, rows: list[ReceivablesRow], who: Principal
+) -> pb.ReceivablesReport:
+    amounts = who.sees_amounts
+
+    def money(value: Decimal) -> Any:
+        return convert.to_money(value) if amounts else None
+
+    return pb.ReceivablesReport(
+        as_of_date=convert.to_date(as_of),
+        rows=[
+            pb.ReceivablesRow(
+                customer=f"customers/{r.customer_id}",
+                contract_count=r.contract_count,
+                planned_amount=money(r.planned_amount),
+                received_amount=money(r.received_amount),
+                outstanding_amount=money(r.outstanding_amount),
+                overdue_amount=money(r.overdue_amount),
+                longest_overdue_days=r.longest_overdue_days(as_of),
+                overdue_milestone_count=r.overdue_milestone_count,
+            )
+            for r in rows
+        ],
+    )
+
+
+def goods_report_out(rows: list[GoodsRow], period: Period, who: Principal) -> pb.GoodsReport:
+    return pb.GoodsReport(
+        rows=[
+            pb.GoodsRow(
+                period=period_label(period, r.period_start),
+                period_start=convert.to_date(r.period_start),
+                display_name=r.display_name,
+                model=r.model,
+                unit=r.unit,
+                contract_count=r.contract_count,
+                quantity=f"{r.quantity.normalize():f}",
+                amount=convert.to_money(r.amount) if who.sees_amounts else None,
+            )
+            for r in rows
+        ]
     )

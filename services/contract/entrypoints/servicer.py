@@ -32,7 +32,7 @@ from services.contract.domain import model
 from services.contract.domain.amendment import to_json
 from services.contract.domain.document import Upload
 from services.contract.entrypoints import converters as cv
-from services.contract.service_layer import amendments, contracts, documents
+from services.contract.service_layer import amendments, contracts, documents, rendering, reports
 from services.contract.service_layer.contracts import Deps
 from services.contract.service_layer.documents import DocumentDeps, UploadCancelled
 
@@ -53,6 +53,12 @@ RIGHTS = {
     "RenewContract": "contracts.write",
     "ArchiveContract": "contracts.write",
     "RecordPayment": "payments.write",
+    "CompleteDeliveryMilestone": "contracts.write",
+    "RenderContract": "contracts.read",
+    "RenderApprovalSheet": "contracts.read",
+    "GetSignedAmountReport": "contracts.report",
+    "GetReceivablesReport": "contracts.report",
+    "GetGoodsReport": "contracts.report",
     "ListContractHistory": "contracts.read",
     "CreateContractTemplate": "contracts.templates",
     "GetContractTemplate": "contracts.read",
@@ -61,6 +67,7 @@ RIGHTS = {
     "ListDocuments": "contracts.read",
     "DownloadDocument": "contracts.read",
     "GetDocumentDownloadUrl": "contracts.read",
+    "GetDocumentText": "contracts.read",
     "AmendContract": "contracts.write",
     "ApproveContractAmendment": "contracts.approve",
     "RejectContractAmendment": "contracts.approve",
@@ -101,6 +108,8 @@ def _amendment_name(name: str) -> tuple[str, str]:
     return convert.parse_nested_name(name, "contracts", "amendments", "name")
 
 
+# Rendered files are streamed in chunks of this size.
+_RENDER_CHUNK = 1024 * 1024
 # How often a waiting upload thread looks whether its call was cancelled.
 _POLL_SECONDS = 0.2
 # How long an upload whose stream ended waits for a cancellation that may be on its way.
@@ -297,6 +306,82 @@ class ContractServicer(contract_pb2_grpc.ContractServiceServicer):
         )
         return self._out(contract)
 
+    async def CompleteDeliveryMilestone(
+        self, request: pb.CompleteDeliveryMilestoneRequest, context: Any
+    ) -> pb.Contract:
+        cid = convert.parse_name(request.name, "contracts", "name")
+        day = convert.from_date(request.completed_date, "completed_date")
+        contract = await self._run(
+            contracts.complete_delivery,
+            self._deps,
+            _principal(),
+            cid,
+            request.milestone_id,
+            day,
+            request.etag,
+        )
+        return self._out(contract)
+
+    async def _stream(
+        self, render: Callable[..., rendering.RenderedFile], request: Any
+    ) -> AsyncIterator[pb.RenderedFile]:
+        cid = convert.parse_name(request.name, "contracts", "name")
+        fmt = cv.RENDER_FORMAT.into(request.format, "format")
+        rendered = await self._run(render, self._deps, _principal(), cid, fmt)
+        data = rendered.content
+        yield pb.RenderedFile(
+            filename=rendered.filename,
+            content_type=rendered.content_type,
+            chunk=data[:_RENDER_CHUNK],
+        )
+        for at in range(_RENDER_CHUNK, len(data), _RENDER_CHUNK):
+            yield pb.RenderedFile(chunk=data[at : at + _RENDER_CHUNK])
+
+    def RenderContract(
+        self, request: pb.RenderContractRequest, context: Any
+    ) -> AsyncIterator[pb.RenderedFile]:
+        return self._stream(rendering.render_contract, request)
+
+    def RenderApprovalSheet(
+        self, request: pb.RenderApprovalSheetRequest, context: Any
+    ) -> AsyncIterator[pb.RenderedFile]:
+        return self._stream(rendering.render_approval_sheet, request)
+
+    # --- reports ------------------------------------------------------------------------------
+
+    async def GetSignedAmountReport(
+        self, request: pb.GetSignedAmountReportRequest, context: Any
+    ) -> pb.SignedAmountReport:
+        period = cv.PERIOD.into(request.period, "period")
+        start = convert.from_date(request.start_date, "start_date")
+        end = convert.from_date(request.end_date, "end_date")
+        dimensions = [
+            cv.DIMENSION.into(d, f"group_by[{i}]") for i, d in enumerate(request.group_by)
+        ]
+        rows = await self._run(reports.signed_amount_report, period, start, end, dimensions)
+        return cv.signed_amount_report_out(rows, period, _principal())
+
+    async def GetReceivablesReport(
+        self, request: pb.GetReceivablesReportRequest, context: Any
+    ) -> pb.ReceivablesReport:
+        as_of = convert.from_date(request.as_of_date, "as_of_date")
+        customer = (
+            convert.parse_name(request.customer, "customers", "customer")
+            if request.customer
+            else None
+        )
+        day, rows = await self._run(reports.receivables_report, self._deps, as_of, customer)
+        return cv.receivables_report_out(day, rows, _principal())
+
+    async def GetGoodsReport(
+        self, request: pb.GetGoodsReportRequest, context: Any
+    ) -> pb.GoodsReport:
+        period = cv.PERIOD.into(request.period, "period")
+        start = convert.from_date(request.start_date, "start_date")
+        end = convert.from_date(request.end_date, "end_date")
+        rows = await self._run(reports.goods_report, period, start, end)
+        return cv.goods_report_out(rows, period, _principal())
+
     async def ListContractHistory(
         self, request: pb.ListContractHistoryRequest, context: Any
     ) -> pb.ListContractHistoryResponse:
@@ -450,6 +535,12 @@ class ContractServicer(contract_pb2_grpc.ContractServiceServicer):
         url, expires = await self._run(documents.document_url, self._docs, cid, did, ttl)
         return pb.GetDocumentDownloadUrlResponse(url=url, expire_time=convert.timestamp(expires))
 
+    async def GetDocumentText(
+        self, request: pb.GetDocumentTextRequest, context: Any
+    ) -> pb.DocumentText:
+        cid, did = _document_name(request.name)
+        return cv.document_text_out(await self._run(documents.get_document, cid, did))
+
     # --- amendments and versions --------------------------------------------------------------
 
     async def AmendContract(
@@ -474,6 +565,9 @@ class ContractServicer(contract_pb2_grpc.ContractServiceServicer):
             request.impact,
             evidence,
             request.request_id,
+            convert.from_money(request.contract.total_amount, "contract.total_amount")
+            if request.contract.HasField("total_amount")
+            else None,
         )
         return cv.amendment_out(amendment, _principal())
 
@@ -511,16 +605,20 @@ class ContractServicer(contract_pb2_grpc.ContractServiceServicer):
         changed, text = await self._run(
             amendments.diff, cid, request.from_version, request.to_version
         )
-        who = _principal()
-        hidden = set() if who.sees_amounts else cv.AMOUNT_KEYS
-        return pb.DiffContractVersionsResponse(
-            fields=[
-                pb.FieldDifference(field=k, before_json=to_json(b), after_json=to_json(a))
-                for k, b, a in changed
-                if k not in hidden
-            ],
-            text_diff=text,
-        )
+        fields = []
+        for field, before, after in changed:
+            if not _principal().sees_amounts:
+                if field in cv.AMOUNT_KEYS:
+                    continue
+                before, after = cv.without_amounts(before), cv.without_amounts(after)
+                if before == after:
+                    continue  # only amounts changed: not even that is told
+            fields.append(
+                pb.FieldDifference(
+                    field=field, before_json=to_json(before), after_json=to_json(after)
+                )
+            )
+        return pb.DiffContractVersionsResponse(fields=fields, text_diff=text)
 
 
 def add_to_server(servicer: ContractServicer, server: grpc.aio.Server) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from services.common.auth import Principal
@@ -14,12 +14,19 @@ from services.contract.domain.amendment import (
     AMENDABLE_FIELDS,
     Amendment,
     ContractVersion,
+    apply_changes,
     diff_versions,
+    keep_milestones,
     snapshot_values,
 )
 from services.contract.domain.approval import ApprovalChain, chain_for
 from services.contract.domain.events import ContractAmended
-from services.contract.service_layer.contracts import REQUEST_ID, Deps, _may_manage
+from services.contract.service_layer.contracts import (
+    REQUEST_ID,
+    Deps,
+    _emit_figures,
+    _may_manage,
+)
 
 MAX_TEXT = 2000
 
@@ -52,6 +59,7 @@ def amend_contract(
     impact: str,
     evidence: list[tuple[str, str]],
     request_id: str = "",
+    expected_total: Decimal | None = None,
 ) -> Amendment:
     v = Violations()
     if not mask:
@@ -71,7 +79,9 @@ def amend_contract(
             v.add(f"evidence_documents[{i}]", "must be a document of this contract")
     if request_id and not REQUEST_ID.match(request_id):
         v.add("request_id", "letters, digits and _.:- only, at most 100")
-    checked = model.validate_fields(v, "contract", {k: values[k] for k in mask if k in values})
+    masked = {k: values[k] for k in mask if k in values}
+    checked = model.validate_fields(v, "contract", masked)
+    refs = _milestone_refs(v, contract_id, masked)
     v.raise_if_any()
     with uow:
         if request_id and (earlier := uow.created_before(_key(actor, request_id))):
@@ -99,17 +109,28 @@ def amend_contract(
                 raise InvalidArgument.of(
                     f"evidence_documents[{i}]", "no such document of this contract"
                 ) from None
+        v = Violations()
+        keep_milestones(v, "contract", contract, checked, refs)
+        v.raise_if_any()
+        proposed_values = snapshot_values(checked)
         proposed = copy.deepcopy(contract)
-        for name, value in checked.items():
-            setattr(proposed, name, value)
-        model.check_consistency(proposed, "contract")
+        apply_changes(proposed, proposed_values, "contract")
+        if expected_total is not None and expected_total != proposed.total_amount:
+            raise InvalidArgument.of(
+                "contract.total_amount",
+                f"the line items add up to {proposed.total_amount}, not {expected_total}",
+                reason="TOTAL_MISMATCH",
+            )
         before, after = contract.snapshot(), proposed.snapshot()
-        changes = {k: after[k] for k in AMENDABLE_FIELDS if after[k] != before[k]}
+        changes = {k: val for k, val in proposed_values.items() if after[k] != before[k]}
         if not changes:
             raise InvalidArgument.of("update_mask", "the amendment changes nothing")
         chain = ApprovalChain()
+        # The larger of the old and the new total picks the chain: a change cannot lower
+        # who must approve it.
+        amount = max(contract.total_amount, proposed.total_amount)
         chain.start(
-            chain_for(deps.rules, contract.kind, contract.total_amount, contract.department),
+            chain_for(deps.rules, contract.kind, amount, contract.department),
             contract.department,
         )
         amendment = Amendment(
@@ -118,7 +139,7 @@ def amend_contract(
             reason=reason.strip(),
             impact=impact.strip(),
             evidence=[f"contracts/{c}/documents/{d}" for c, d in evidence],
-            changes=snapshot_values(changes),
+            changes=changes,
             base_version=len(_versions(uow, contract)),
             created_by=actor.user_name,
             created_at=deps.clock(),
@@ -138,14 +159,32 @@ def amend_contract(
         return amendment
 
 
+def _milestone_refs(
+    v: Violations, contract_id: str, values: dict[str, Any]
+) -> dict[str, list[str]]:
+    """The existing milestones the proposed ones name: the id, or "" for a new one."""
+    refs: dict[str, list[str]] = {}
+    for i, raw in enumerate(values.get("payment_milestones", [])):
+        ref = raw.get("ref")
+        if ref is not None and ref[0] != contract_id:
+            v.add(f"contract.payment_milestones[{i}].name", "a milestone of another contract")
+        refs.setdefault("payment_milestones", []).append(ref[1] if ref else "")
+    refs["delivery_milestones"] = [
+        raw.get("ref") or "" for raw in values.get("delivery_milestones", [])
+    ]
+    return refs
+
+
 def _apply(contract: model.Contract, changes: dict[str, Any]) -> None:
-    for name, value in changes.items():
-        if name == "end_date":
-            value = date.fromisoformat(value)
-        elif name == "dispute_resolution":
-            value = model.DisputeResolution[value]
-        setattr(contract, name, value)
-    model.check_consistency(contract, "contract")
+    try:
+        apply_changes(contract, changes, "contract")
+    except InvalidArgument as exc:
+        # Fine when proposed; the contract moved on since (a payment, a completion).
+        raise FailedPrecondition(
+            "the amendment no longer fits the contract: "
+            + "; ".join(f"{x.field}: {x.description}" for x in exc.violations),
+            reason="AMENDMENT_OUTDATED",
+        ) from None
 
 
 def decide_amendment(
@@ -165,11 +204,10 @@ def decide_amendment(
     now = deps.clock()
     with uow:
         amendment = uow.amendments.get(contract_id, amendment_id)
-        index = amendment.approval.current_index
-        final = amendment.decide(
+        final, decided = amendment.decide(
             approved, actor.user_name, actor.roles, actor.department, opinion, now
         )
-        step = amendment.approval.steps[index].display_name
+        step = decided.display_name
         action = "amendment_approved" if approved else "amendment_rejected"
         detail: dict[str, Any] = {"amendment": amendment.resource_name, "step": step}
         if final:
@@ -205,6 +243,8 @@ def decide_amendment(
                     fields=sorted(amendment.changes),
                 )
             )
+            if {"line_items", "payment_milestones"} & set(amendment.changes):
+                _emit_figures(uow, deps, contract)  # signed amount, overdue days
             uow.record_history(
                 contract.id,
                 "amended",

@@ -32,6 +32,8 @@ class Deps:
     timezone: str
     clock: Callable[[], datetime]
     expiry_warning_days: int = 30
+    # Our side of every contract (乙方) in rendered documents.
+    company_name: str = "本公司"
 
     def today(self) -> date:
         return self.clock().astimezone(ZoneInfo(self.timezone)).date()
@@ -254,16 +256,11 @@ def decide(
         raise InvalidArgument.of("opinion", "required: say why the contract is rejected")
 
     def change(c: model.Contract) -> dict[str, Any]:
-        step = c.approval.steps[c.approval.current_index].display_name if c.approval.steps else ""
-        if approved:
-            c.approve(
-                actor.user_name, actor.roles, opinion, deps.clock(), department=actor.department
-            )
-        else:
-            c.reject(
-                actor.user_name, actor.roles, opinion, deps.clock(), department=actor.department
-            )
-        return {"step": step, "opinion": opinion}
+        decide_step = c.approve if approved else c.reject
+        step = decide_step(
+            actor.user_name, actor.roles, opinion, deps.clock(), department=actor.department
+        )
+        return {"step": step.display_name, "opinion": opinion}
 
     action = "approved" if approved else "rejected"
     return _transition(uow, deps, actor, contract_id, etag, action, change, manage=False)
@@ -406,6 +403,33 @@ def record_payment(
         return {"milestone": m.id, "amount": str(amount), "received_date": when.isoformat()}
 
     return _transition(uow, deps, actor, contract_id, "", "payment_recorded", change, manage=False)
+
+
+def complete_delivery(
+    uow: ContractUnitOfWork,
+    deps: Deps,
+    actor: Principal,
+    contract_id: str,
+    milestone_id: str,
+    day: date | None,
+    etag: str = "",
+) -> model.Contract:
+    """Records a delivery or acceptance as done: the owner (or a supervisor) records it."""
+    if not milestone_id.strip():
+        raise InvalidArgument.of("milestone_id", "required, a DeliveryMilestone.id")
+    today = deps.today()
+    when = day or today
+
+    def change(c: model.Contract) -> dict[str, Any]:
+        m = c.complete_delivery(milestone_id, when, today, actor.user_name, deps.clock())
+        return {
+            "delivery_milestone": m.id,
+            "kind": m.kind.name,
+            "title": m.title,
+            "completed_date": when.isoformat(),
+        }
+
+    return _transition(uow, deps, actor, contract_id, etag, "delivery_completed", change)
 
 
 def list_history(uow: ContractUnitOfWork, contract_id: str, after_id: int, limit: int) -> list[Any]:

@@ -14,8 +14,30 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
+class ReportPeriod(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    REPORT_PERIOD_UNSPECIFIED: _ClassVar[ReportPeriod]
+    REPORT_PERIOD_MONTH: _ClassVar[ReportPeriod]
+    REPORT_PERIOD_QUARTER: _ClassVar[ReportPeriod]
+    REPORT_PERIOD_YEAR: _ClassVar[ReportPeriod]
+
+class ReportDimension(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    REPORT_DIMENSION_UNSPECIFIED: _ClassVar[ReportDimension]
+    REPORT_DIMENSION_KIND: _ClassVar[ReportDimension]
+    REPORT_DIMENSION_DEPARTMENT: _ClassVar[ReportDimension]
+    REPORT_DIMENSION_OWNER: _ClassVar[ReportDimension]
+REPORT_PERIOD_UNSPECIFIED: ReportPeriod
+REPORT_PERIOD_MONTH: ReportPeriod
+REPORT_PERIOD_QUARTER: ReportPeriod
+REPORT_PERIOD_YEAR: ReportPeriod
+REPORT_DIMENSION_UNSPECIFIED: ReportDimension
+REPORT_DIMENSION_KIND: ReportDimension
+REPORT_DIMENSION_DEPARTMENT: ReportDimension
+REPORT_DIMENSION_OWNER: ReportDimension
+
 class Contract(_message.Message):
-    __slots__ = ("name", "number", "title", "kind", "customer", "line_items", "total_amount", "start_date", "end_date", "payment_terms", "breach_liability", "dispute_resolution", "owner", "department", "state", "payment_milestones", "payment_progress_percent", "approval_steps", "current_approval_step", "approval_decisions", "signatures", "predecessor", "successor", "termination_date", "termination_reason", "create_time", "update_time", "etag", "template", "template_version", "blanks", "rendered_text")
+    __slots__ = ("name", "number", "title", "kind", "customer", "line_items", "total_amount", "start_date", "end_date", "payment_terms", "breach_liability", "dispute_resolution", "owner", "department", "state", "payment_milestones", "payment_progress_percent", "approval_steps", "current_approval_step", "approval_decisions", "signatures", "predecessor", "successor", "termination_date", "termination_reason", "create_time", "update_time", "etag", "template", "template_version", "blanks", "rendered_text", "delivery_milestones")
     class State(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
         __slots__ = ()
         STATE_UNSPECIFIED: _ClassVar[Contract.State]
@@ -103,6 +125,7 @@ class Contract(_message.Message):
     TEMPLATE_VERSION_FIELD_NUMBER: _ClassVar[int]
     BLANKS_FIELD_NUMBER: _ClassVar[int]
     RENDERED_TEXT_FIELD_NUMBER: _ClassVar[int]
+    DELIVERY_MILESTONES_FIELD_NUMBER: _ClassVar[int]
     name: str
     number: str
     title: str
@@ -135,7 +158,42 @@ class Contract(_message.Message):
     template_version: int
     blanks: _containers.MessageMap[str, BlankValue]
     rendered_text: str
-    def __init__(self, name: _Optional[str] = ..., number: _Optional[str] = ..., title: _Optional[str] = ..., kind: _Optional[_Union[Contract.Kind, str]] = ..., customer: _Optional[str] = ..., line_items: _Optional[_Iterable[_Union[LineItem, _Mapping]]] = ..., total_amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., start_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., end_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., payment_terms: _Optional[str] = ..., breach_liability: _Optional[str] = ..., dispute_resolution: _Optional[_Union[Contract.DisputeResolution, str]] = ..., owner: _Optional[str] = ..., department: _Optional[str] = ..., state: _Optional[_Union[Contract.State, str]] = ..., payment_milestones: _Optional[_Iterable[_Union[PaymentMilestone, _Mapping]]] = ..., payment_progress_percent: _Optional[float] = ..., approval_steps: _Optional[_Iterable[_Union[ApprovalStep, _Mapping]]] = ..., current_approval_step: _Optional[int] = ..., approval_decisions: _Optional[_Iterable[_Union[ApprovalDecision, _Mapping]]] = ..., signatures: _Optional[_Iterable[_Union[Signature, _Mapping]]] = ..., predecessor: _Optional[str] = ..., successor: _Optional[str] = ..., termination_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., termination_reason: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., etag: _Optional[str] = ..., template: _Optional[str] = ..., template_version: _Optional[int] = ..., blanks: _Optional[_Mapping[str, BlankValue]] = ..., rendered_text: _Optional[str] = ...) -> None: ...
+    delivery_milestones: _containers.RepeatedCompositeFieldContainer[DeliveryMilestone]
+    def __init__(self, name: _Optional[str] = ..., number: _Optional[str] = ..., title: _Optional[str] = ..., kind: _Optional[_Union[Contract.Kind, str]] = ..., customer: _Optional[str] = ..., line_items: _Optional[_Iterable[_Union[LineItem, _Mapping]]] = ..., total_amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., start_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., end_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., payment_terms: _Optional[str] = ..., breach_liability: _Optional[str] = ..., dispute_resolution: _Optional[_Union[Contract.DisputeResolution, str]] = ..., owner: _Optional[str] = ..., department: _Optional[str] = ..., state: _Optional[_Union[Contract.State, str]] = ..., payment_milestones: _Optional[_Iterable[_Union[PaymentMilestone, _Mapping]]] = ..., payment_progress_percent: _Optional[float] = ..., approval_steps: _Optional[_Iterable[_Union[ApprovalStep, _Mapping]]] = ..., current_approval_step: _Optional[int] = ..., approval_decisions: _Optional[_Iterable[_Union[ApprovalDecision, _Mapping]]] = ..., signatures: _Optional[_Iterable[_Union[Signature, _Mapping]]] = ..., predecessor: _Optional[str] = ..., successor: _Optional[str] = ..., termination_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., termination_reason: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., etag: _Optional[str] = ..., template: _Optional[str] = ..., template_version: _Optional[int] = ..., blanks: _Optional[_Mapping[str, BlankValue]] = ..., rendered_text: _Optional[str] = ..., delivery_milestones: _Optional[_Iterable[_Union[DeliveryMilestone, _Mapping]]] = ...) -> None: ...
+
+class DeliveryMilestone(_message.Message):
+    __slots__ = ("id", "kind", "title", "due_date", "completed_date", "state", "completed_by")
+    class Kind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+        __slots__ = ()
+        KIND_UNSPECIFIED: _ClassVar[DeliveryMilestone.Kind]
+        KIND_DELIVERY: _ClassVar[DeliveryMilestone.Kind]
+        KIND_ACCEPTANCE: _ClassVar[DeliveryMilestone.Kind]
+    KIND_UNSPECIFIED: DeliveryMilestone.Kind
+    KIND_DELIVERY: DeliveryMilestone.Kind
+    KIND_ACCEPTANCE: DeliveryMilestone.Kind
+    class State(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+        __slots__ = ()
+        STATE_UNSPECIFIED: _ClassVar[DeliveryMilestone.State]
+        STATE_PENDING: _ClassVar[DeliveryMilestone.State]
+        STATE_COMPLETED: _ClassVar[DeliveryMilestone.State]
+    STATE_UNSPECIFIED: DeliveryMilestone.State
+    STATE_PENDING: DeliveryMilestone.State
+    STATE_COMPLETED: DeliveryMilestone.State
+    ID_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    DUE_DATE_FIELD_NUMBER: _ClassVar[int]
+    COMPLETED_DATE_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    COMPLETED_BY_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    kind: DeliveryMilestone.Kind
+    title: str
+    due_date: _date_pb2.Date
+    completed_date: _date_pb2.Date
+    state: DeliveryMilestone.State
+    completed_by: str
+    def __init__(self, id: _Optional[str] = ..., kind: _Optional[_Union[DeliveryMilestone.Kind, str]] = ..., title: _Optional[str] = ..., due_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., completed_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., state: _Optional[_Union[DeliveryMilestone.State, str]] = ..., completed_by: _Optional[str] = ...) -> None: ...
 
 class BlankValue(_message.Message):
     __slots__ = ("text", "number", "money", "date", "party", "choice")
@@ -274,7 +332,7 @@ class Payment(_message.Message):
     def __init__(self, amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., received_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., recorded_by: _Optional[str] = ..., note: _Optional[str] = ...) -> None: ...
 
 class ApprovalStep(_message.Message):
-    __slots__ = ("display_name", "approver_role", "approver", "state", "decided_by", "opinion", "decide_time", "approver_department")
+    __slots__ = ("display_name", "approver_role", "approver", "state", "decided_by", "opinion", "decide_time", "approver_department", "stage")
     class State(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
         __slots__ = ()
         STATE_UNSPECIFIED: _ClassVar[ApprovalStep.State]
@@ -295,6 +353,7 @@ class ApprovalStep(_message.Message):
     OPINION_FIELD_NUMBER: _ClassVar[int]
     DECIDE_TIME_FIELD_NUMBER: _ClassVar[int]
     APPROVER_DEPARTMENT_FIELD_NUMBER: _ClassVar[int]
+    STAGE_FIELD_NUMBER: _ClassVar[int]
     display_name: str
     approver_role: str
     approver: str
@@ -303,7 +362,8 @@ class ApprovalStep(_message.Message):
     opinion: str
     decide_time: _timestamp_pb2.Timestamp
     approver_department: str
-    def __init__(self, display_name: _Optional[str] = ..., approver_role: _Optional[str] = ..., approver: _Optional[str] = ..., state: _Optional[_Union[ApprovalStep.State, str]] = ..., decided_by: _Optional[str] = ..., opinion: _Optional[str] = ..., decide_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., approver_department: _Optional[str] = ...) -> None: ...
+    stage: int
+    def __init__(self, display_name: _Optional[str] = ..., approver_role: _Optional[str] = ..., approver: _Optional[str] = ..., state: _Optional[_Union[ApprovalStep.State, str]] = ..., decided_by: _Optional[str] = ..., opinion: _Optional[str] = ..., decide_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., approver_department: _Optional[str] = ..., stage: _Optional[int] = ...) -> None: ...
 
 class ApprovalDecision(_message.Message):
     __slots__ = ("round", "step", "decided_by", "approved", "opinion", "decide_time")
@@ -481,6 +541,164 @@ class RecordPaymentRequest(_message.Message):
     note: str
     def __init__(self, milestone: _Optional[str] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., received_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., note: _Optional[str] = ...) -> None: ...
 
+class CompleteDeliveryMilestoneRequest(_message.Message):
+    __slots__ = ("name", "milestone_id", "completed_date", "etag")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    MILESTONE_ID_FIELD_NUMBER: _ClassVar[int]
+    COMPLETED_DATE_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    milestone_id: str
+    completed_date: _date_pb2.Date
+    etag: str
+    def __init__(self, name: _Optional[str] = ..., milestone_id: _Optional[str] = ..., completed_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., etag: _Optional[str] = ...) -> None: ...
+
+class RenderContractRequest(_message.Message):
+    __slots__ = ("name", "format")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    FORMAT_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    format: RenderedFile.Format
+    def __init__(self, name: _Optional[str] = ..., format: _Optional[_Union[RenderedFile.Format, str]] = ...) -> None: ...
+
+class RenderApprovalSheetRequest(_message.Message):
+    __slots__ = ("name", "format")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    FORMAT_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    format: RenderedFile.Format
+    def __init__(self, name: _Optional[str] = ..., format: _Optional[_Union[RenderedFile.Format, str]] = ...) -> None: ...
+
+class RenderedFile(_message.Message):
+    __slots__ = ("filename", "content_type", "chunk")
+    class Format(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+        __slots__ = ()
+        FORMAT_UNSPECIFIED: _ClassVar[RenderedFile.Format]
+        FORMAT_DOCX: _ClassVar[RenderedFile.Format]
+        FORMAT_PDF: _ClassVar[RenderedFile.Format]
+    FORMAT_UNSPECIFIED: RenderedFile.Format
+    FORMAT_DOCX: RenderedFile.Format
+    FORMAT_PDF: RenderedFile.Format
+    FILENAME_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_TYPE_FIELD_NUMBER: _ClassVar[int]
+    CHUNK_FIELD_NUMBER: _ClassVar[int]
+    filename: str
+    content_type: str
+    chunk: bytes
+    def __init__(self, filename: _Optional[str] = ..., content_type: _Optional[str] = ..., chunk: _Optional[bytes] = ...) -> None: ...
+
+class GetSignedAmountReportRequest(_message.Message):
+    __slots__ = ("period", "start_date", "end_date", "group_by")
+    PERIOD_FIELD_NUMBER: _ClassVar[int]
+    START_DATE_FIELD_NUMBER: _ClassVar[int]
+    END_DATE_FIELD_NUMBER: _ClassVar[int]
+    GROUP_BY_FIELD_NUMBER: _ClassVar[int]
+    period: ReportPeriod
+    start_date: _date_pb2.Date
+    end_date: _date_pb2.Date
+    group_by: _containers.RepeatedScalarFieldContainer[ReportDimension]
+    def __init__(self, period: _Optional[_Union[ReportPeriod, str]] = ..., start_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., end_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., group_by: _Optional[_Iterable[_Union[ReportDimension, str]]] = ...) -> None: ...
+
+class SignedAmountRow(_message.Message):
+    __slots__ = ("period", "period_start", "kind", "department", "owner", "contract_count", "signed_amount")
+    PERIOD_FIELD_NUMBER: _ClassVar[int]
+    PERIOD_START_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    DEPARTMENT_FIELD_NUMBER: _ClassVar[int]
+    OWNER_FIELD_NUMBER: _ClassVar[int]
+    CONTRACT_COUNT_FIELD_NUMBER: _ClassVar[int]
+    SIGNED_AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    period: str
+    period_start: _date_pb2.Date
+    kind: Contract.Kind
+    department: str
+    owner: str
+    contract_count: int
+    signed_amount: _money_pb2.Money
+    def __init__(self, period: _Optional[str] = ..., period_start: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., kind: _Optional[_Union[Contract.Kind, str]] = ..., department: _Optional[str] = ..., owner: _Optional[str] = ..., contract_count: _Optional[int] = ..., signed_amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ...) -> None: ...
+
+class SignedAmountReport(_message.Message):
+    __slots__ = ("rows", "total_count", "total_amount")
+    ROWS_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_COUNT_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    rows: _containers.RepeatedCompositeFieldContainer[SignedAmountRow]
+    total_count: int
+    total_amount: _money_pb2.Money
+    def __init__(self, rows: _Optional[_Iterable[_Union[SignedAmountRow, _Mapping]]] = ..., total_count: _Optional[int] = ..., total_amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ...) -> None: ...
+
+class GetReceivablesReportRequest(_message.Message):
+    __slots__ = ("as_of_date", "customer")
+    AS_OF_DATE_FIELD_NUMBER: _ClassVar[int]
+    CUSTOMER_FIELD_NUMBER: _ClassVar[int]
+    as_of_date: _date_pb2.Date
+    customer: str
+    def __init__(self, as_of_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., customer: _Optional[str] = ...) -> None: ...
+
+class ReceivablesRow(_message.Message):
+    __slots__ = ("customer", "contract_count", "planned_amount", "received_amount", "outstanding_amount", "overdue_amount", "longest_overdue_days", "overdue_milestone_count")
+    CUSTOMER_FIELD_NUMBER: _ClassVar[int]
+    CONTRACT_COUNT_FIELD_NUMBER: _ClassVar[int]
+    PLANNED_AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    RECEIVED_AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    OUTSTANDING_AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    OVERDUE_AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    LONGEST_OVERDUE_DAYS_FIELD_NUMBER: _ClassVar[int]
+    OVERDUE_MILESTONE_COUNT_FIELD_NUMBER: _ClassVar[int]
+    customer: str
+    contract_count: int
+    planned_amount: _money_pb2.Money
+    received_amount: _money_pb2.Money
+    outstanding_amount: _money_pb2.Money
+    overdue_amount: _money_pb2.Money
+    longest_overdue_days: int
+    overdue_milestone_count: int
+    def __init__(self, customer: _Optional[str] = ..., contract_count: _Optional[int] = ..., planned_amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., received_amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., outstanding_amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., overdue_amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., longest_overdue_days: _Optional[int] = ..., overdue_milestone_count: _Optional[int] = ...) -> None: ...
+
+class ReceivablesReport(_message.Message):
+    __slots__ = ("as_of_date", "rows")
+    AS_OF_DATE_FIELD_NUMBER: _ClassVar[int]
+    ROWS_FIELD_NUMBER: _ClassVar[int]
+    as_of_date: _date_pb2.Date
+    rows: _containers.RepeatedCompositeFieldContainer[ReceivablesRow]
+    def __init__(self, as_of_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., rows: _Optional[_Iterable[_Union[ReceivablesRow, _Mapping]]] = ...) -> None: ...
+
+class GetGoodsReportRequest(_message.Message):
+    __slots__ = ("period", "start_date", "end_date")
+    PERIOD_FIELD_NUMBER: _ClassVar[int]
+    START_DATE_FIELD_NUMBER: _ClassVar[int]
+    END_DATE_FIELD_NUMBER: _ClassVar[int]
+    period: ReportPeriod
+    start_date: _date_pb2.Date
+    end_date: _date_pb2.Date
+    def __init__(self, period: _Optional[_Union[ReportPeriod, str]] = ..., start_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., end_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ...) -> None: ...
+
+class GoodsRow(_message.Message):
+    __slots__ = ("period", "period_start", "display_name", "model", "unit", "contract_count", "quantity", "amount")
+    PERIOD_FIELD_NUMBER: _ClassVar[int]
+    PERIOD_START_FIELD_NUMBER: _ClassVar[int]
+    DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    MODEL_FIELD_NUMBER: _ClassVar[int]
+    UNIT_FIELD_NUMBER: _ClassVar[int]
+    CONTRACT_COUNT_FIELD_NUMBER: _ClassVar[int]
+    QUANTITY_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    period: str
+    period_start: _date_pb2.Date
+    display_name: str
+    model: str
+    unit: str
+    contract_count: int
+    quantity: str
+    amount: _money_pb2.Money
+    def __init__(self, period: _Optional[str] = ..., period_start: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., display_name: _Optional[str] = ..., model: _Optional[str] = ..., unit: _Optional[str] = ..., contract_count: _Optional[int] = ..., quantity: _Optional[str] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ...) -> None: ...
+
+class GoodsReport(_message.Message):
+    __slots__ = ("rows",)
+    ROWS_FIELD_NUMBER: _ClassVar[int]
+    rows: _containers.RepeatedCompositeFieldContainer[GoodsRow]
+    def __init__(self, rows: _Optional[_Iterable[_Union[GoodsRow, _Mapping]]] = ...) -> None: ...
+
 class ListContractHistoryRequest(_message.Message):
     __slots__ = ("name", "page_size", "page_token")
     NAME_FIELD_NUMBER: _ClassVar[int]
@@ -608,6 +826,24 @@ class GetDocumentDownloadUrlResponse(_message.Message):
     url: str
     expire_time: _timestamp_pb2.Timestamp
     def __init__(self, url: _Optional[str] = ..., expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class GetDocumentTextRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class DocumentText(_message.Message):
+    __slots__ = ("name", "text", "content_type", "sha256")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_TYPE_FIELD_NUMBER: _ClassVar[int]
+    SHA256_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    text: str
+    content_type: str
+    sha256: str
+    def __init__(self, name: _Optional[str] = ..., text: _Optional[str] = ..., content_type: _Optional[str] = ..., sha256: _Optional[str] = ...) -> None: ...
 
 class ContractAmendment(_message.Message):
     __slots__ = ("name", "state", "reason", "impact", "evidence_documents", "changes_json", "base_version", "result_version", "approval_steps", "current_approval_step", "create_user", "create_time")

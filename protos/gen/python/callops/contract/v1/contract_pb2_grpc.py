@@ -97,6 +97,36 @@ class ContractServiceStub:
                 request_serializer=callops_dot_contract_dot_v1_dot_contract__pb2.RecordPaymentRequest.SerializeToString,
                 response_deserializer=callops_dot_contract_dot_v1_dot_contract__pb2.Contract.FromString,
                 _registered_method=True)
+        self.CompleteDeliveryMilestone = channel.unary_unary(
+                '/callops.contract.v1.ContractService/CompleteDeliveryMilestone',
+                request_serializer=callops_dot_contract_dot_v1_dot_contract__pb2.CompleteDeliveryMilestoneRequest.SerializeToString,
+                response_deserializer=callops_dot_contract_dot_v1_dot_contract__pb2.Contract.FromString,
+                _registered_method=True)
+        self.RenderContract = channel.unary_stream(
+                '/callops.contract.v1.ContractService/RenderContract',
+                request_serializer=callops_dot_contract_dot_v1_dot_contract__pb2.RenderContractRequest.SerializeToString,
+                response_deserializer=callops_dot_contract_dot_v1_dot_contract__pb2.RenderedFile.FromString,
+                _registered_method=True)
+        self.RenderApprovalSheet = channel.unary_stream(
+                '/callops.contract.v1.ContractService/RenderApprovalSheet',
+                request_serializer=callops_dot_contract_dot_v1_dot_contract__pb2.RenderApprovalSheetRequest.SerializeToString,
+                response_deserializer=callops_dot_contract_dot_v1_dot_contract__pb2.RenderedFile.FromString,
+                _registered_method=True)
+        self.GetSignedAmountReport = channel.unary_unary(
+                '/callops.contract.v1.ContractService/GetSignedAmountReport',
+                request_serializer=callops_dot_contract_dot_v1_dot_contract__pb2.GetSignedAmountReportRequest.SerializeToString,
+                response_deserializer=callops_dot_contract_dot_v1_dot_contract__pb2.SignedAmountReport.FromString,
+                _registered_method=True)
+        self.GetReceivablesReport = channel.unary_unary(
+                '/callops.contract.v1.ContractService/GetReceivablesReport',
+                request_serializer=callops_dot_contract_dot_v1_dot_contract__pb2.GetReceivablesReportRequest.SerializeToString,
+                response_deserializer=callops_dot_contract_dot_v1_dot_contract__pb2.ReceivablesReport.FromString,
+                _registered_method=True)
+        self.GetGoodsReport = channel.unary_unary(
+                '/callops.contract.v1.ContractService/GetGoodsReport',
+                request_serializer=callops_dot_contract_dot_v1_dot_contract__pb2.GetGoodsReportRequest.SerializeToString,
+                response_deserializer=callops_dot_contract_dot_v1_dot_contract__pb2.GoodsReport.FromString,
+                _registered_method=True)
         self.ListContractHistory = channel.unary_unary(
                 '/callops.contract.v1.ContractService/ListContractHistory',
                 request_serializer=callops_dot_contract_dot_v1_dot_contract__pb2.ListContractHistoryRequest.SerializeToString,
@@ -136,6 +166,11 @@ class ContractServiceStub:
                 '/callops.contract.v1.ContractService/GetDocumentDownloadUrl',
                 request_serializer=callops_dot_contract_dot_v1_dot_contract__pb2.GetDocumentDownloadUrlRequest.SerializeToString,
                 response_deserializer=callops_dot_contract_dot_v1_dot_contract__pb2.GetDocumentDownloadUrlResponse.FromString,
+                _registered_method=True)
+        self.GetDocumentText = channel.unary_unary(
+                '/callops.contract.v1.ContractService/GetDocumentText',
+                request_serializer=callops_dot_contract_dot_v1_dot_contract__pb2.GetDocumentTextRequest.SerializeToString,
+                response_deserializer=callops_dot_contract_dot_v1_dot_contract__pb2.DocumentText.FromString,
                 _registered_method=True)
         self.AmendContract = channel.unary_unary(
                 '/callops.contract.v1.ContractService/AmendContract',
@@ -211,16 +246,18 @@ class ContractServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ApproveContract(self, request, context):
-        """Approves the current approval step; after the last step the contract is
-        APPROVED. Of two concurrent decisions on one step exactly one wins; the other
-        is ABORTED.
+        """Approves the first pending approval step the caller may decide (several are pending
+        in a stage of parallel steps); when the last stage completes the contract is
+        APPROVED. Of two concurrent decisions on one contract exactly one wins; the other
+        is ABORTED and may read again and retry.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def RejectContract(self, request, context):
-        """Rejects the contract at the current step: PENDING_APPROVAL -> REJECTED.
+        """Rejects the contract at the first pending step the caller may decide:
+        PENDING_APPROVAL -> REJECTED.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -258,6 +295,58 @@ class ContractServiceServicer:
 
     def RecordPayment(self, request, context):
         """Records a payment received against a payment milestone (finance).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CompleteDeliveryMilestone(self, request, context):
+        """Records that a delivery (交付) or acceptance (验收) milestone of an ACTIVE or EXPIRING
+        contract took place: PENDING -> COMPLETED, once. Audited in the history.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RenderContract(self, request, context):
+        """Renders the contract text (合同文本) as DOCX or PDF: header fields, the parties, the
+        line items, the payment and delivery schedules and the clauses. Amounts appear only for
+        callers with the `contract_amount` right. Streamed in chunks of at most 1 MiB; the first
+        message also carries the file name and media type.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RenderApprovalSheet(self, request, context):
+        """Renders the approval sheet (审批单) as DOCX or PDF: the contract's summary and every
+        approval step with its approver, decision, opinion and time, and the decisions of
+        earlier rounds. A contract never submitted has none: FAILED_PRECONDITION.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetSignedAmountReport(self, request, context):
+        """Signed amounts (签约额) and counts per period, optionally split by kind, department
+        and owner. Amounts are empty for callers without the `contract_amount` right; the
+        counts remain.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetReceivablesReport(self, request, context):
+        """Receivables (应收) per customer as of a day: planned, received, outstanding and overdue
+        amounts and the longest overdue. Amounts are empty without `contract_amount`.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetGoodsReport(self, request, context):
+        """Goods sold (货物): line items' quantities and amounts per item and period. Amounts are
+        empty without `contract_amount`; quantities and counts remain.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -319,6 +408,14 @@ class ContractServiceServicer:
 
     def GetDocumentDownloadUrl(self, request, context):
         """A URL that downloads the document without a token, until it expires.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetDocumentText(self, request, context):
+        """The text of a document as extracted for search (PDF, DOCX, plain text) when it was
+        uploaded; empty for kinds without text (scans, images) and for files too big to parse.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -427,6 +524,36 @@ def add_ContractServiceServicer_to_server(servicer, server):
                     request_deserializer=callops_dot_contract_dot_v1_dot_contract__pb2.RecordPaymentRequest.FromString,
                     response_serializer=callops_dot_contract_dot_v1_dot_contract__pb2.Contract.SerializeToString,
             ),
+            'CompleteDeliveryMilestone': grpc.unary_unary_rpc_method_handler(
+                    servicer.CompleteDeliveryMilestone,
+                    request_deserializer=callops_dot_contract_dot_v1_dot_contract__pb2.CompleteDeliveryMilestoneRequest.FromString,
+                    response_serializer=callops_dot_contract_dot_v1_dot_contract__pb2.Contract.SerializeToString,
+            ),
+            'RenderContract': grpc.unary_stream_rpc_method_handler(
+                    servicer.RenderContract,
+                    request_deserializer=callops_dot_contract_dot_v1_dot_contract__pb2.RenderContractRequest.FromString,
+                    response_serializer=callops_dot_contract_dot_v1_dot_contract__pb2.RenderedFile.SerializeToString,
+            ),
+            'RenderApprovalSheet': grpc.unary_stream_rpc_method_handler(
+                    servicer.RenderApprovalSheet,
+                    request_deserializer=callops_dot_contract_dot_v1_dot_contract__pb2.RenderApprovalSheetRequest.FromString,
+                    response_serializer=callops_dot_contract_dot_v1_dot_contract__pb2.RenderedFile.SerializeToString,
+            ),
+            'GetSignedAmountReport': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetSignedAmountReport,
+                    request_deserializer=callops_dot_contract_dot_v1_dot_contract__pb2.GetSignedAmountReportRequest.FromString,
+                    response_serializer=callops_dot_contract_dot_v1_dot_contract__pb2.SignedAmountReport.SerializeToString,
+            ),
+            'GetReceivablesReport': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetReceivablesReport,
+                    request_deserializer=callops_dot_contract_dot_v1_dot_contract__pb2.GetReceivablesReportRequest.FromString,
+                    response_serializer=callops_dot_contract_dot_v1_dot_contract__pb2.ReceivablesReport.SerializeToString,
+            ),
+            'GetGoodsReport': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetGoodsReport,
+                    request_deserializer=callops_dot_contract_dot_v1_dot_contract__pb2.GetGoodsReportRequest.FromString,
+                    response_serializer=callops_dot_contract_dot_v1_dot_contract__pb2.GoodsReport.SerializeToString,
+            ),
             'ListContractHistory': grpc.unary_unary_rpc_method_handler(
                     servicer.ListContractHistory,
                     request_deserializer=callops_dot_contract_dot_v1_dot_contract__pb2.ListContractHistoryRequest.FromString,
@@ -466,6 +593,11 @@ def add_ContractServiceServicer_to_server(servicer, server):
                     servicer.GetDocumentDownloadUrl,
                     request_deserializer=callops_dot_contract_dot_v1_dot_contract__pb2.GetDocumentDownloadUrlRequest.FromString,
                     response_serializer=callops_dot_contract_dot_v1_dot_contract__pb2.GetDocumentDownloadUrlResponse.SerializeToString,
+            ),
+            'GetDocumentText': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetDocumentText,
+                    request_deserializer=callops_dot_contract_dot_v1_dot_contract__pb2.GetDocumentTextRequest.FromString,
+                    response_serializer=callops_dot_contract_dot_v1_dot_contract__pb2.DocumentText.SerializeToString,
             ),
             'AmendContract': grpc.unary_unary_rpc_method_handler(
                     servicer.AmendContract,
@@ -831,6 +963,168 @@ class ContractService:
             _registered_method=True)
 
     @staticmethod
+    def CompleteDeliveryMilestone(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/callops.contract.v1.ContractService/CompleteDeliveryMilestone',
+            callops_dot_contract_dot_v1_dot_contract__pb2.CompleteDeliveryMilestoneRequest.SerializeToString,
+            callops_dot_contract_dot_v1_dot_contract__pb2.Contract.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RenderContract(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/callops.contract.v1.ContractService/RenderContract',
+            callops_dot_contract_dot_v1_dot_contract__pb2.RenderContractRequest.SerializeToString,
+            callops_dot_contract_dot_v1_dot_contract__pb2.RenderedFile.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RenderApprovalSheet(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/callops.contract.v1.ContractService/RenderApprovalSheet',
+            callops_dot_contract_dot_v1_dot_contract__pb2.RenderApprovalSheetRequest.SerializeToString,
+            callops_dot_contract_dot_v1_dot_contract__pb2.RenderedFile.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetSignedAmountReport(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/callops.contract.v1.ContractService/GetSignedAmountReport',
+            callops_dot_contract_dot_v1_dot_contract__pb2.GetSignedAmountReportRequest.SerializeToString,
+            callops_dot_contract_dot_v1_dot_contract__pb2.SignedAmountReport.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetReceivablesReport(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/callops.contract.v1.ContractService/GetReceivablesReport',
+            callops_dot_contract_dot_v1_dot_contract__pb2.GetReceivablesReportRequest.SerializeToString,
+            callops_dot_contract_dot_v1_dot_contract__pb2.ReceivablesReport.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetGoodsReport(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/callops.contract.v1.ContractService/GetGoodsReport',
+            callops_dot_contract_dot_v1_dot_contract__pb2.GetGoodsReportRequest.SerializeToString,
+            callops_dot_contract_dot_v1_dot_contract__pb2.GoodsReport.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
     def ListContractHistory(request,
             target,
             options=(),
@@ -1036,6 +1330,33 @@ class ContractService:
             '/callops.contract.v1.ContractService/GetDocumentDownloadUrl',
             callops_dot_contract_dot_v1_dot_contract__pb2.GetDocumentDownloadUrlRequest.SerializeToString,
             callops_dot_contract_dot_v1_dot_contract__pb2.GetDocumentDownloadUrlResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetDocumentText(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/callops.contract.v1.ContractService/GetDocumentText',
+            callops_dot_contract_dot_v1_dot_contract__pb2.GetDocumentTextRequest.SerializeToString,
+            callops_dot_contract_dot_v1_dot_contract__pb2.DocumentText.FromString,
             options,
             channel_credentials,
             insecure,

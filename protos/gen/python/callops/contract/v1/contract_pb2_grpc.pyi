@@ -55,12 +55,15 @@ class ContractServiceStub:
     chain is chosen by the configured rules for its kind, amount and department.
     """
     ApproveContract: _grpc.UnaryUnaryMultiCallable[_contract_pb2.ApproveContractRequest, _contract_pb2.Contract]
-    """Approves the current approval step; after the last step the contract is
-    APPROVED. Of two concurrent decisions on one step exactly one wins; the other
-    is ABORTED.
+    """Approves the first pending approval step the caller may decide (several are pending
+    in a stage of parallel steps); when the last stage completes the contract is
+    APPROVED. Of two concurrent decisions on one contract exactly one wins; the other
+    is ABORTED and may read again and retry.
     """
     RejectContract: _grpc.UnaryUnaryMultiCallable[_contract_pb2.RejectContractRequest, _contract_pb2.Contract]
-    """Rejects the contract at the current step: PENDING_APPROVAL -> REJECTED."""
+    """Rejects the contract at the first pending step the caller may decide:
+    PENDING_APPROVAL -> REJECTED.
+    """
     SignContract: _grpc.UnaryUnaryMultiCallable[_contract_pb2.SignContractRequest, _contract_pb2.Contract]
     """Records one party's signature: APPROVED -> SIGNING; when both parties have
     signed, SIGNING -> ACTIVE.
@@ -75,6 +78,34 @@ class ContractServiceStub:
     """Archives a RENEWED, EXPIRED or TERMINATED contract."""
     RecordPayment: _grpc.UnaryUnaryMultiCallable[_contract_pb2.RecordPaymentRequest, _contract_pb2.Contract]
     """Records a payment received against a payment milestone (finance)."""
+    CompleteDeliveryMilestone: _grpc.UnaryUnaryMultiCallable[_contract_pb2.CompleteDeliveryMilestoneRequest, _contract_pb2.Contract]
+    """Records that a delivery (交付) or acceptance (验收) milestone of an ACTIVE or EXPIRING
+    contract took place: PENDING -> COMPLETED, once. Audited in the history.
+    """
+    RenderContract: _grpc.UnaryStreamMultiCallable[_contract_pb2.RenderContractRequest, _contract_pb2.RenderedFile]
+    """Renders the contract text (合同文本) as DOCX or PDF: header fields, the parties, the
+    line items, the payment and delivery schedules and the clauses. Amounts appear only for
+    callers with the `contract_amount` right. Streamed in chunks of at most 1 MiB; the first
+    message also carries the file name and media type.
+    """
+    RenderApprovalSheet: _grpc.UnaryStreamMultiCallable[_contract_pb2.RenderApprovalSheetRequest, _contract_pb2.RenderedFile]
+    """Renders the approval sheet (审批单) as DOCX or PDF: the contract's summary and every
+    approval step with its approver, decision, opinion and time, and the decisions of
+    earlier rounds. A contract never submitted has none: FAILED_PRECONDITION.
+    """
+    GetSignedAmountReport: _grpc.UnaryUnaryMultiCallable[_contract_pb2.GetSignedAmountReportRequest, _contract_pb2.SignedAmountReport]
+    """Signed amounts (签约额) and counts per period, optionally split by kind, department
+    and owner. Amounts are empty for callers without the `contract_amount` right; the
+    counts remain.
+    """
+    GetReceivablesReport: _grpc.UnaryUnaryMultiCallable[_contract_pb2.GetReceivablesReportRequest, _contract_pb2.ReceivablesReport]
+    """Receivables (应收) per customer as of a day: planned, received, outstanding and overdue
+    amounts and the longest overdue. Amounts are empty without `contract_amount`.
+    """
+    GetGoodsReport: _grpc.UnaryUnaryMultiCallable[_contract_pb2.GetGoodsReportRequest, _contract_pb2.GoodsReport]
+    """Goods sold (货物): line items' quantities and amounts per item and period. Amounts are
+    empty without `contract_amount`; quantities and counts remain.
+    """
     ListContractHistory: _grpc.UnaryUnaryMultiCallable[_contract_pb2.ListContractHistoryRequest, _contract_pb2.ListContractHistoryResponse]
     """Lists the contract's history: every change with who, when, before and after."""
     CreateContractTemplate: _grpc.UnaryUnaryMultiCallable[_contract_pb2.CreateContractTemplateRequest, _contract_pb2.ContractTemplate]
@@ -97,6 +128,10 @@ class ContractServiceStub:
     """Streams a document's bytes, or a range of them, in chunks of at most 1 MiB."""
     GetDocumentDownloadUrl: _grpc.UnaryUnaryMultiCallable[_contract_pb2.GetDocumentDownloadUrlRequest, _contract_pb2.GetDocumentDownloadUrlResponse]
     """A URL that downloads the document without a token, until it expires."""
+    GetDocumentText: _grpc.UnaryUnaryMultiCallable[_contract_pb2.GetDocumentTextRequest, _contract_pb2.DocumentText]
+    """The text of a document as extracted for search (PDF, DOCX, plain text) when it was
+    uploaded; empty for kinds without text (scans, images) and for files too big to parse.
+    """
     AmendContract: _grpc.UnaryUnaryMultiCallable[_contract_pb2.AmendContractRequest, _contract_pb2.ContractAmendment]
     """Proposes a change (合同变更) of an ACTIVE or EXPIRING contract, with a reason, its
     impact and the documents that justify it. It goes through the approval chain the
@@ -143,12 +178,15 @@ class ContractServiceAsyncStub(ContractServiceStub):
     chain is chosen by the configured rules for its kind, amount and department.
     """
     ApproveContract: _aio.UnaryUnaryMultiCallable[_contract_pb2.ApproveContractRequest, _contract_pb2.Contract]  # type: ignore[assignment]
-    """Approves the current approval step; after the last step the contract is
-    APPROVED. Of two concurrent decisions on one step exactly one wins; the other
-    is ABORTED.
+    """Approves the first pending approval step the caller may decide (several are pending
+    in a stage of parallel steps); when the last stage completes the contract is
+    APPROVED. Of two concurrent decisions on one contract exactly one wins; the other
+    is ABORTED and may read again and retry.
     """
     RejectContract: _aio.UnaryUnaryMultiCallable[_contract_pb2.RejectContractRequest, _contract_pb2.Contract]  # type: ignore[assignment]
-    """Rejects the contract at the current step: PENDING_APPROVAL -> REJECTED."""
+    """Rejects the contract at the first pending step the caller may decide:
+    PENDING_APPROVAL -> REJECTED.
+    """
     SignContract: _aio.UnaryUnaryMultiCallable[_contract_pb2.SignContractRequest, _contract_pb2.Contract]  # type: ignore[assignment]
     """Records one party's signature: APPROVED -> SIGNING; when both parties have
     signed, SIGNING -> ACTIVE.
@@ -163,6 +201,34 @@ class ContractServiceAsyncStub(ContractServiceStub):
     """Archives a RENEWED, EXPIRED or TERMINATED contract."""
     RecordPayment: _aio.UnaryUnaryMultiCallable[_contract_pb2.RecordPaymentRequest, _contract_pb2.Contract]  # type: ignore[assignment]
     """Records a payment received against a payment milestone (finance)."""
+    CompleteDeliveryMilestone: _aio.UnaryUnaryMultiCallable[_contract_pb2.CompleteDeliveryMilestoneRequest, _contract_pb2.Contract]  # type: ignore[assignment]
+    """Records that a delivery (交付) or acceptance (验收) milestone of an ACTIVE or EXPIRING
+    contract took place: PENDING -> COMPLETED, once. Audited in the history.
+    """
+    RenderContract: _aio.UnaryStreamMultiCallable[_contract_pb2.RenderContractRequest, _contract_pb2.RenderedFile]  # type: ignore[assignment]
+    """Renders the contract text (合同文本) as DOCX or PDF: header fields, the parties, the
+    line items, the payment and delivery schedules and the clauses. Amounts appear only for
+    callers with the `contract_amount` right. Streamed in chunks of at most 1 MiB; the first
+    message also carries the file name and media type.
+    """
+    RenderApprovalSheet: _aio.UnaryStreamMultiCallable[_contract_pb2.RenderApprovalSheetRequest, _contract_pb2.RenderedFile]  # type: ignore[assignment]
+    """Renders the approval sheet (审批单) as DOCX or PDF: the contract's summary and every
+    approval step with its approver, decision, opinion and time, and the decisions of
+    earlier rounds. A contract never submitted has none: FAILED_PRECONDITION.
+    """
+    GetSignedAmountReport: _aio.UnaryUnaryMultiCallable[_contract_pb2.GetSignedAmountReportRequest, _contract_pb2.SignedAmountReport]  # type: ignore[assignment]
+    """Signed amounts (签约额) and counts per period, optionally split by kind, department
+    and owner. Amounts are empty for callers without the `contract_amount` right; the
+    counts remain.
+    """
+    GetReceivablesReport: _aio.UnaryUnaryMultiCallable[_contract_pb2.GetReceivablesReportRequest, _contract_pb2.ReceivablesReport]  # type: ignore[assignment]
+    """Receivables (应收) per customer as of a day: planned, received, outstanding and overdue
+    amounts and the longest overdue. Amounts are empty without `contract_amount`.
+    """
+    GetGoodsReport: _aio.UnaryUnaryMultiCallable[_contract_pb2.GetGoodsReportRequest, _contract_pb2.GoodsReport]  # type: ignore[assignment]
+    """Goods sold (货物): line items' quantities and amounts per item and period. Amounts are
+    empty without `contract_amount`; quantities and counts remain.
+    """
     ListContractHistory: _aio.UnaryUnaryMultiCallable[_contract_pb2.ListContractHistoryRequest, _contract_pb2.ListContractHistoryResponse]  # type: ignore[assignment]
     """Lists the contract's history: every change with who, when, before and after."""
     CreateContractTemplate: _aio.UnaryUnaryMultiCallable[_contract_pb2.CreateContractTemplateRequest, _contract_pb2.ContractTemplate]  # type: ignore[assignment]
@@ -185,6 +251,10 @@ class ContractServiceAsyncStub(ContractServiceStub):
     """Streams a document's bytes, or a range of them, in chunks of at most 1 MiB."""
     GetDocumentDownloadUrl: _aio.UnaryUnaryMultiCallable[_contract_pb2.GetDocumentDownloadUrlRequest, _contract_pb2.GetDocumentDownloadUrlResponse]  # type: ignore[assignment]
     """A URL that downloads the document without a token, until it expires."""
+    GetDocumentText: _aio.UnaryUnaryMultiCallable[_contract_pb2.GetDocumentTextRequest, _contract_pb2.DocumentText]  # type: ignore[assignment]
+    """The text of a document as extracted for search (PDF, DOCX, plain text) when it was
+    uploaded; empty for kinds without text (scans, images) and for files too big to parse.
+    """
     AmendContract: _aio.UnaryUnaryMultiCallable[_contract_pb2.AmendContractRequest, _contract_pb2.ContractAmendment]  # type: ignore[assignment]
     """Proposes a change (合同变更) of an ACTIVE or EXPIRING contract, with a reason, its
     impact and the documents that justify it. It goes through the approval chain the
@@ -264,9 +334,10 @@ class ContractServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _contract_pb2.ApproveContractRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_contract_pb2.Contract, _abc.Awaitable[_contract_pb2.Contract]]:
-        """Approves the current approval step; after the last step the contract is
-        APPROVED. Of two concurrent decisions on one step exactly one wins; the other
-        is ABORTED.
+        """Approves the first pending approval step the caller may decide (several are pending
+        in a stage of parallel steps); when the last stage completes the contract is
+        APPROVED. Of two concurrent decisions on one contract exactly one wins; the other
+        is ABORTED and may read again and retry.
         """
 
     @_abc_1.abstractmethod
@@ -275,7 +346,9 @@ class ContractServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _contract_pb2.RejectContractRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_contract_pb2.Contract, _abc.Awaitable[_contract_pb2.Contract]]:
-        """Rejects the contract at the current step: PENDING_APPROVAL -> REJECTED."""
+        """Rejects the contract at the first pending step the caller may decide:
+        PENDING_APPROVAL -> REJECTED.
+        """
 
     @_abc_1.abstractmethod
     def SignContract(
@@ -320,6 +393,70 @@ class ContractServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_contract_pb2.Contract, _abc.Awaitable[_contract_pb2.Contract]]:
         """Records a payment received against a payment milestone (finance)."""
+
+    @_abc_1.abstractmethod
+    def CompleteDeliveryMilestone(
+        self,
+        request: _contract_pb2.CompleteDeliveryMilestoneRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_contract_pb2.Contract, _abc.Awaitable[_contract_pb2.Contract]]:
+        """Records that a delivery (交付) or acceptance (验收) milestone of an ACTIVE or EXPIRING
+        contract took place: PENDING -> COMPLETED, once. Audited in the history.
+        """
+
+    @_abc_1.abstractmethod
+    def RenderContract(
+        self,
+        request: _contract_pb2.RenderContractRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_abc.Iterator[_contract_pb2.RenderedFile], _abc.AsyncIterator[_contract_pb2.RenderedFile]]:
+        """Renders the contract text (合同文本) as DOCX or PDF: header fields, the parties, the
+        line items, the payment and delivery schedules and the clauses. Amounts appear only for
+        callers with the `contract_amount` right. Streamed in chunks of at most 1 MiB; the first
+        message also carries the file name and media type.
+        """
+
+    @_abc_1.abstractmethod
+    def RenderApprovalSheet(
+        self,
+        request: _contract_pb2.RenderApprovalSheetRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_abc.Iterator[_contract_pb2.RenderedFile], _abc.AsyncIterator[_contract_pb2.RenderedFile]]:
+        """Renders the approval sheet (审批单) as DOCX or PDF: the contract's summary and every
+        approval step with its approver, decision, opinion and time, and the decisions of
+        earlier rounds. A contract never submitted has none: FAILED_PRECONDITION.
+        """
+
+    @_abc_1.abstractmethod
+    def GetSignedAmountReport(
+        self,
+        request: _contract_pb2.GetSignedAmountReportRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_contract_pb2.SignedAmountReport, _abc.Awaitable[_contract_pb2.SignedAmountReport]]:
+        """Signed amounts (签约额) and counts per period, optionally split by kind, department
+        and owner. Amounts are empty for callers without the `contract_amount` right; the
+        counts remain.
+        """
+
+    @_abc_1.abstractmethod
+    def GetReceivablesReport(
+        self,
+        request: _contract_pb2.GetReceivablesReportRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_contract_pb2.ReceivablesReport, _abc.Awaitable[_contract_pb2.ReceivablesReport]]:
+        """Receivables (应收) per customer as of a day: planned, received, outstanding and overdue
+        amounts and the longest overdue. Amounts are empty without `contract_amount`.
+        """
+
+    @_abc_1.abstractmethod
+    def GetGoodsReport(
+        self,
+        request: _contract_pb2.GetGoodsReportRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_contract_pb2.GoodsReport, _abc.Awaitable[_contract_pb2.GoodsReport]]:
+        """Goods sold (货物): line items' quantities and amounts per item and period. Amounts are
+        empty without `contract_amount`; quantities and counts remain.
+        """
 
     @_abc_1.abstractmethod
     def ListContractHistory(
@@ -390,6 +527,16 @@ class ContractServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_contract_pb2.GetDocumentDownloadUrlResponse, _abc.Awaitable[_contract_pb2.GetDocumentDownloadUrlResponse]]:
         """A URL that downloads the document without a token, until it expires."""
+
+    @_abc_1.abstractmethod
+    def GetDocumentText(
+        self,
+        request: _contract_pb2.GetDocumentTextRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_contract_pb2.DocumentText, _abc.Awaitable[_contract_pb2.DocumentText]]:
+        """The text of a document as extracted for search (PDF, DOCX, plain text) when it was
+        uploaded; empty for kinds without text (scans, images) and for files too big to parse.
+        """
 
     @_abc_1.abstractmethod
     def AmendContract(

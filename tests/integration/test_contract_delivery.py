@@ -1,0 +1,140 @@
+"""Delivery and acceptance milestones against real SQLite and PostgreSQL: stored with the
+contract, completed once (also under concurrency), audited, with events in the outbox."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+from typing import Any
+
+import pytest
+
+from services.common.errors import FailedPrecondition, PermissionDenied, StaleEtag
+from services.contract.bootstrap import ContractApp
+from services.contract.domain.model import Contract, DeliveryKind, DeliveryState
+from services.contract.service_layer import contracts
+from tests.customer_fixtures import Clock
+from tests.integration.test_contract_persistence import (
+    OTHER_SALES,
+    SALES,
+    SUPERVISOR,
+    active,
+    create,
+    known_customer,
+    outbox,
+)
+
+__all__ = ["known_customer"]  # the autouse fixture: every test here knows the customer
+
+DELIVERIES: list[dict[str, Any]] = [
+    {"kind": DeliveryKind.DELIVERY, "title": "服务器到货", "due_date": date(2027, 1, 5)},
+    {"kind": DeliveryKind.ACCEPTANCE, "title": "系统终验", "due_date": date(2027, 2, 1)},
+]
+
+
+def test_milestones_are_stored_and_edited_with_the_draft(contract_app: ContractApp) -> None:
+    app = contract_app
+    c = create(app, delivery_milestones=DELIVERIES)
+    got = contracts.get_contract(app.uow(), c.id)
+    assert [(m.kind, m.title, m.due_date, m.state) for m in got.delivery_milestones] == [
+        (DeliveryKind.DELIVERY, "服务器到货", date(2027, 1, 5), DeliveryState.PENDING),
+        (DeliveryKind.ACCEPTANCE, "系统终验", date(2027, 2, 1), DeliveryState.PENDING),
+    ]
+    changed = contracts.update_contract(
+        app.uow(),
+        app.deps,
+        SALES,
+        c.id,
+        {"delivery_milestones": DELIVERIES[1:]},
+        ["delivery_milestones"],
+        got.etag,
+    )
+    again = contracts.get_contract(app.uow(), c.id)
+    assert (
+        [m.title for m in again.delivery_milestones]
+        == ["系统终验"]
+        == [m.title for m in changed.delivery_milestones]
+    )
+    history = contracts.list_history(app.uow(), c.id, 0, 10)
+    assert history[-1].action == "updated"
+    assert history[-1].before["delivery_milestones"][0]["title"] == "服务器到货"
+
+
+def completed(app: ContractApp, c: Contract, index: int = 0, **kw: Any) -> Contract:
+    who, day = kw.pop("who", SALES), kw.pop("day", None)
+    milestone = c.delivery_milestones[index].id
+    return contracts.complete_delivery(app.uow(), app.deps, who, c.id, milestone, day, **kw)
+
+
+def test_completion_is_stored_audited_and_announced(
+    contract_app: ContractApp, clock: Clock
+) -> None:
+    app = contract_app
+    c = active(app, delivery_milestones=DELIVERIES)
+    clock.advance(days=45)  # 2027-01-07
+    done = completed(app, c, day=date(2027, 1, 6))
+    got = contracts.get_contract(app.uow(), c.id)
+    first = got.delivery_milestones[0]
+    assert (first.state, first.completed_date, first.completed_by) == (
+        DeliveryState.COMPLETED,
+        date(2027, 1, 6),
+        "users/zhang.san",
+    )
+    assert got.delivery_milestones[1].state is DeliveryState.PENDING
+    assert done.etag == got.etag
+    entry = contracts.list_history(app.uow(), c.id, 0, 50)[-1]
+    assert entry.action == "delivery_completed" and entry.actor == "users/zhang.san"
+    assert entry.after["completed_date"] == "2027-01-06" and entry.after["kind"] == "DELIVERY"
+    events = outbox(app)
+    assert (
+        "contract.ContractChanged",
+        {"contract": c.resource_name, "action": "delivery_completed"},
+    ) in events
+    assert (
+        "contract.DeliveryMilestoneCompleted",
+        {
+            "contract": c.resource_name,
+            "milestone_id": first.id,
+            "kind": "DELIVERY",
+            "title": "服务器到货",
+            "completed_date": "2027-01-06",
+        },
+    ) in events
+    # Without a date it is today (Asia/Shanghai).
+    second = completed(app, got, 1)
+    assert second.delivery_milestones[1].completed_date == date(2027, 1, 7)
+    with pytest.raises(FailedPrecondition) as again:
+        completed(app, second, 1)
+    assert again.value.reason == "MILESTONE_ALREADY_COMPLETED"
+
+
+def test_only_the_owner_or_a_supervisor_records_it(contract_app: ContractApp) -> None:
+    app = contract_app
+    c = active(app, delivery_milestones=DELIVERIES)
+    with pytest.raises(PermissionDenied):
+        completed(app, c, who=OTHER_SALES)
+    assert completed(app, c, who=SUPERVISOR).delivery_milestones[0].completed_by == (
+        "users/zhu.guan"
+    )
+
+
+def test_a_stale_etag_and_two_concurrent_completions(contract_app: ContractApp) -> None:
+    app = contract_app
+    c = active(app, delivery_milestones=DELIVERIES)
+    with pytest.raises(StaleEtag):
+        completed(app, c, etag="1")
+
+    def attempt(index: int) -> str:
+        try:
+            completed(app, c, index, etag=c.etag)
+            return "ok"
+        except StaleEtag:
+            return "stale"
+
+    # Two different milestones on the same version: the contract row is compare-and-set,
+    # so exactly one of them is written; the other reads again.
+    with ThreadPoolExecutor(2) as pool:
+        outcomes = sorted(pool.map(attempt, [0, 1]))
+    assert outcomes == ["ok", "stale"]
+    got = contracts.get_contract(app.uow(), c.id)
+    assert sorted(m.state.name for m in got.delivery_milestones) == ["COMPLETED", "PENDING"]
