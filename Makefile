@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 GEN    := protos/gen/python
 PROTOS := $(shell find protos/callops -name '*.proto' | sort)
 
-.PHONY: setup run test test-unit protos protos-check lint bench tokens
+.PHONY: setup run run-demo test test-unit protos protos-check lint bench tokens
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -15,6 +15,10 @@ setup: $(PY)
 
 run: setup
 	$(PY) -m services.run
+
+# The same, and loads the demo data set once every component is ready.
+run-demo: setup
+	$(PY) -m services.run --demo
 
 test: setup
 	$(PY) -m pytest
@@ -40,8 +44,12 @@ lint: setup
 	$(VENV)/bin/ruff check services tests bench
 	$(VENV)/bin/mypy
 
+# The gRPC scenarios beside their echo ceiling, then the figures that are not RPC rates.
 bench: setup
 	$(PY) -m bench
+	$(PY) -m bench.search_engine --documents 100000
+	$(PY) -m bench.alerts_scan
+	$(PY) -m bench.softphone_ringing
 
 tokens: setup
 	$(PY) -m services.common.tokens --help
