@@ -30,9 +30,10 @@ def make_celery(name: str, broker_url: str, timezone: str = "Asia/Shanghai", **c
             "socket_connect_timeout": 2,
             "socket_timeout": 5,
         },
-        # Celery 6's default, set now: a task running when the broker connection drops is
-        # cancelled and redelivered rather than finishing unacknowledged.
-        worker_cancel_long_running_tasks_on_connection_loss=True,
+        # Off: with it on, Celery 5.x can exit the whole worker on a broker reconnect
+        # (celery/celery#7185, #9250). A task running when Redis drops finishes and its
+        # message is redelivered after the visibility timeout; tasks are idempotent.
+        worker_cancel_long_running_tasks_on_connection_loss=False,
         timezone=timezone,
         enable_utc=True,
         task_default_queue=name,

@@ -10,7 +10,8 @@ CONTRACT_AMOUNT = "contract_amount"
 
 ROLES = ("agent", "supervisor", "sales", "legal", "finance", "admin", "service")
 
-_READ = {"customers.read"}
+# Everyone reads customers and the alerts addressed to them.
+_READ = {"customers.read", "alerts.read"}
 _FRONT_LINE = _READ | {"interactions.write", "tickets.write", "surveys.write"}
 # Call center: agents report their softphone's events and work callbacks.
 _AGENT_CALLS = {"calls.read", "calls.write", "callbacks.work"}
@@ -25,7 +26,7 @@ DEFAULT_ROLE_RIGHTS: Mapping[str, frozenset[str]] = {
         _FRONT_LINE
         | _SUPERVISE_CALLS
         | _CONTRACT_READ
-        | {"customers.write", "surveys.respond", "contracts.approve", PII}
+        | {"customers.write", "surveys.respond", "contracts.approve", "alerts.oversee", PII}
     ),
     "sales": frozenset(
         _FRONT_LINE
@@ -49,7 +50,7 @@ DEFAULT_ROLE_RIGHTS: Mapping[str, frozenset[str]] = {
         | {"customers.write", "customers.delete", "customers.merge", "customers.figures"}
         | {"surveys.respond", "contracts.write", "contracts.approve", "contracts.sign"}
         | {"contracts.templates", "contracts.report", "contracts.search", "payments.write"}
-        | {PII, CONTRACT_AMOUNT}
+        | {"alerts.oversee", "alerts.directory", PII, CONTRACT_AMOUNT}
     ),
     # Other services act for themselves; they mask for their own users.
     "service": frozenset(

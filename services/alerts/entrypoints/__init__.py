@@ -1,0 +1,1 @@
+"""The alert workers' edges: the gRPC servicer and the Celery tasks."""
