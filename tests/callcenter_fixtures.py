@@ -5,6 +5,7 @@ tokens (the call center, and the customer service behind its screen-pop)."""
 from __future__ import annotations
 
 import asyncio
+import tempfile
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,7 @@ from services.callcenter.entrypoints.servicer import POLICY, SERVICE, add_to_ser
 from services.common.auth import issue_token
 from services.common.migrations import upgrade
 from services.common.server import ServiceRegistration, build_server
+from services.common.storage import LocalObjectStore, ObjectStore
 from services.customer.bootstrap import CustomerApp
 from services.customer.entrypoints import servicer as customer_servicer
 from tests.customer_fixtures import JWT_SECRET, Clock, RecordingPublisher
@@ -55,6 +57,8 @@ class FakeDirectory:
 
 
 def callcenter_settings(database_url: str, **overrides: Any) -> CallCenterSettings:
+    # Recordings go under data_dir: a temp dir, never the checkout's var/.
+    overrides.setdefault("data_dir", Path(tempfile.gettempdir()) / "callops-callcenter-tests")
     return CallCenterSettings(
         jwt_secret=JWT_SECRET, database_url=database_url, grpc_port=0, **overrides
     )
@@ -79,6 +83,7 @@ def make_callcenter_app(
     clock: Clock,
     publisher: RecordingPublisher,
     directory: CustomerDirectory,
+    store: ObjectStore | None = None,
     **overrides: Any,
 ) -> CallCenterApp:
     upgrade(MIGRATIONS, url)
@@ -87,7 +92,14 @@ def make_callcenter_app(
         publisher=publisher,
         directory=directory,
         clock=clock,
+        store=store,
     )
+
+
+@pytest.fixture
+def callcenter_store(tmp_path: Path) -> ObjectStore:
+    """Where the call center keeps recordings in tests; override to use another store."""
+    return LocalObjectStore(tmp_path / "objects")
 
 
 @pytest.fixture
@@ -96,8 +108,11 @@ def callcenter_app(
     clock: Clock,
     publisher: RecordingPublisher,
     fake_directory: FakeDirectory,
+    callcenter_store: ObjectStore,
 ) -> Iterator[CallCenterApp]:
-    app = make_callcenter_app(callcenter_database_url, clock, publisher, fake_directory)
+    app = make_callcenter_app(
+        callcenter_database_url, clock, publisher, fake_directory, callcenter_store
+    )
     yield app
     app.engine.dispose()
 

@@ -21,12 +21,14 @@ from services.callcenter.entrypoints.servicer import (
     CallCenterServicer,
     add_to_server,
 )
-from services.callcenter.entrypoints.wakeups import AgentWakeups, CallbackAssigner
-from services.callcenter.service_layer import callbacks
+from services.callcenter.entrypoints.wakeups import AgentWakeups, AgentWatch, CallbackAssigner
+from services.callcenter.service_layer import agents, callbacks
 from services.callcenter.service_layer.deps import Deps
+from services.callcenter.service_layer.recordings import RecordingDeps
 from services.common.outbox import EventPublisher, OutboxRelay, RelayLoop
 from services.common.pagination import PageTokens
 from services.common.server import ServiceRegistration
+from services.common.storage import ObjectStore, object_store_from_url
 from services.common.wiring import open_persistence
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -43,11 +45,19 @@ class CallCenterApp:
     relay_loop: RelayLoop
     deps: Deps
     directory: CustomerDirectory
+    recordings: RecordingDeps
     # Kicked after a commit here with the agents it touched: their streams look now.
     changes: AgentWakeups = field(default_factory=AgentWakeups)
     assigner: CallbackAssigner | None = None
+    watch: AgentWatch | None = None
 
     def __post_init__(self) -> None:
+        if self.watch is None:
+            self.watch = AgentWatch(
+                self.changes,
+                lambda ids: agents.change_marks(self.uow(), ids),
+                self.settings.agent_stream_poll_ms / 1000,
+            )
         if self.assigner is None:
             self.assigner = CallbackAssigner(
                 lambda: callbacks.assign_pending(self.uow, self.deps),
@@ -73,6 +83,8 @@ class CallCenterApp:
             self.settings.agent_stream_poll_ms / 1000,
             changes=self.changes,
             assigner=self.assigner,
+            recordings=self.recordings,
+            watch=self.watch,
         )
 
 
@@ -83,14 +95,18 @@ def bootstrap(
     directory: CustomerDirectory | None = None,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     check_migrated: bool = True,
+    store: ObjectStore | None = None,
 ) -> CallCenterApp:
     orm.start_mappers()
     stored = open_persistence(settings, MIGRATIONS, orm.outbox, publisher, check_migrated)
+    if store is None:
+        store = object_store_from_url(settings.object_store_url, settings.data_dir)
     return CallCenterApp(
         settings=settings,
         **stored.parts(),
         deps=replace(settings.deps(), clock=clock),
         directory=directory or GrpcCustomerDirectory(settings.customer_address),
+        recordings=RecordingDeps(store, settings.recording_policy(), clock),
     )
 
 
@@ -101,5 +117,9 @@ def registration(settings: CallCenterSettings) -> ServiceRegistration:
         service_names=[SERVICE],
         add_to_server=lambda server: add_to_server(servicer, server),
         policy=POLICY,
-        background=[app.relay_loop.run, *([app.assigner.run] if app.assigner else [])],
+        background=[
+            app.relay_loop.run,
+            *([app.assigner.run] if app.assigner else []),
+            *([app.watch.run] if app.watch else []),
+        ],
     )

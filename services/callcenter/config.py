@@ -6,7 +6,11 @@ from datetime import timedelta
 
 from pydantic import Field
 
-from services.callcenter.domain.model import CallbackPolicy
+from services.callcenter.domain.model import (
+    DEFAULT_RECORDING_TYPES,
+    CallbackPolicy,
+    RecordingPolicy,
+)
 from services.callcenter.service_layer.deps import Deps
 from services.common.config import ServiceSettings
 
@@ -30,6 +34,22 @@ class CallCenterSettings(ServiceSettings):
     # The service reserves callbacks itself when a call is missed or an agent is freed, and
     # looks again this often; the worker's beat task does the same for every replica.
     callback_assign_poll_seconds: float = Field(5.0, gt=0, le=3600)
+
+    # Where call recordings are stored (services.common.storage.object_store_from_url): ""
+    # for files under data_dir/objects, file:///path, or s3://KEY:SECRET@host:port/bucket.
+    object_store_url: str = ""
+    # The largest recording accepted, in bytes (default 200 MiB: hours of compressed audio).
+    recording_max_bytes: int = Field(200 * 1024 * 1024, gt=0)
+    # The media types a recording may have, as JSON in CALLOPS_RECORDING_CONTENT_TYPES.
+    recording_content_types: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_RECORDING_TYPES), min_length=1
+    )
+
+    def recording_policy(self) -> RecordingPolicy:
+        return RecordingPolicy(
+            self.recording_max_bytes,
+            tuple(t.strip().lower() for t in self.recording_content_types),
+        )
 
     def deps(self) -> Deps:
         return Deps(

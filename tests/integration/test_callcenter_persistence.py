@@ -13,6 +13,7 @@ from sqlalchemy import select
 from services.callcenter.adapters import orm
 from services.callcenter.bootstrap import CallCenterApp
 from services.callcenter.domain.model import (
+    AgentAlert,
     AgentState,
     AgentStatus,
     CallbackState,
@@ -22,7 +23,7 @@ from services.callcenter.domain.model import (
     EndCause,
     EventType,
 )
-from services.callcenter.service_layer import agents, callbacks, calls
+from services.callcenter.service_layer import agents, callbacks, calls, notices
 from services.callcenter.service_layer.agents import AgentValues
 from services.common.errors import FailedPrecondition, PermissionDenied
 from tests.customer_fixtures import Clock
@@ -181,9 +182,52 @@ def test_scans_late_expire_and_watchdog(callcenter_app: CallCenterApp, clock: Cl
     assert callbacks.expire_callbacks(app.uow(), app.deps) == (0, 1)
     [task] = callbacks.list_callbacks(app.uow(), {}, None, 10)
     assert task.state is CallbackState.EXPIRED and task.close_reason.startswith("ttl")
+    # Written in the expiring transaction, with the names the alerts service reads.
+    assert payloads(app, "callcenter.CallbackExpired") == [
+        {
+            "callback": task.resource_name,
+            "phone_number": NUMBER,
+            "agent": "",
+            "reason": task.close_reason,
+            "at": clock().isoformat(),
+        }
+    ]
     assert "callcenter.CallbackLate" in topics(app)
     assert agents.get_agent(app.uow(), aid).state is AgentState.RINGING
     assert calls.close_stale_calls(app.uow(), app.deps) == 1
     assert agents.get_agent(app.uow(), aid).state is AgentState.IDLE
     [hung] = calls.list_calls(app.uow(), {"result": CallResult.FAILED}, None, 10)
     assert hung.call_id == "hung"
+
+
+def test_alerts_number_per_agent_and_old_notices_are_pruned(
+    callcenter_app: CallCenterApp, clock: Clock
+) -> None:
+    app = callcenter_app
+    wang, li = new_agent(app, "wang.wu"), new_agent(app, "li.si")
+
+    def push(event_id: str, user: str, alert: str) -> object:
+        return notices.push_alert(
+            app.uow(), app.deps, event_id, f"users/{user}", AgentAlert(f"alerts/{alert}")
+        )
+
+    assert push("e1", "wang.wu", "1") is not None
+    assert push("e1", "wang.wu", "1") is None  # the same event again: handled once
+    push("e2", "li.si", "2")
+    clock.advance(days=3)
+    push("e3", "wang.wu", "3")
+    assert push("e4", "finance.zhao", "4") is None  # not an agent
+    with app.uow() as uow:
+        assert [(n.sequence, n.subject) for n in uow.notices.after(wang, 0)] == [
+            (1, "alerts/1"),
+            (2, "alerts/3"),
+        ]
+        assert [n.sequence for n in uow.notices.after(li, 0)] == [1]  # its own sequence
+    clock.advance(days=6)  # alerts/1 and alerts/2 are past the retention, alerts/3 not
+    assert notices.prune_notices(app.uow(), app.deps) == 1  # li.si keeps its last one
+    clock.advance(days=30)
+    assert notices.prune_notices(app.uow(), app.deps) == 0  # each agent's last stays
+    push("e5", "li.si", "5")
+    with app.uow() as uow:
+        assert [n.sequence for n in uow.notices.after(wang, 0)] == [2]
+        assert [n.sequence for n in uow.notices.after(li, 0)] == [1, 2]  # goes on from there

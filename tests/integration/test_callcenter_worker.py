@@ -1,5 +1,6 @@
 """The call center's Celery tasks on a real worker and a real Redis broker: beat's scans
-(reservation timeout, TTL and lateness, the call watchdog) and the assigner."""
+(reservation timeout, TTL and lateness, the call watchdog), the assigner, and alerts from the
+alerts service put on the addressed agent's stream."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from celery.contrib.testing.worker import start_worker
 
 from services.callcenter.bootstrap import CallCenterApp
 from services.callcenter.domain.model import (
+    AgentNotice,
     AgentState,
     CallbackState,
     CallEventData,
@@ -20,10 +22,13 @@ from services.callcenter.domain.model import (
     Direction,
     EndCause,
     EventType,
+    NoticeKind,
 )
 from services.callcenter.entrypoints.tasks import make_worker
 from services.callcenter.service_layer import agents, callbacks, calls
 from services.callcenter.service_layer.agents import AgentValues
+from services.common.config import EVENT_ROUTES
+from services.common.outbox import CeleryEventPublisher
 from tests.customer_fixtures import Clock
 
 pytestmark = pytest.mark.redis
@@ -75,9 +80,13 @@ def test_beat_tasks_assign_lapse_expire_and_close(
 
     worker.send_task("callcenter.assign_callbacks", queue="callcenter")
     _wait_for(lambda: state() is CallbackState.RESERVED)
+    b = agents.create_agent(app.uow(), app.deps, AgentValues("users/li.si", "李四"))
+    agents.login_agent(app.uow(), app.deps, b.id)
     clock.advance(seconds=31)
+    # The lapse puts the task back and places it at once: with li.si, who has not let it lapse.
     worker.send_task("callcenter.lapse_reservations", queue="callcenter")
-    _wait_for(lambda: state() is CallbackState.PENDING)
+    _wait_for(lambda: callbacks.get_callback(app.uow(), task.id).agent_id == b.id)
+    assert state() is CallbackState.RESERVED
     assert agents.get_agent(app.uow(), a.id).state is AgentState.IDLE
 
     data = CallEventData(
@@ -90,3 +99,45 @@ def test_beat_tasks_assign_lapse_expire_and_close(
     _wait_for(lambda: state() is CallbackState.EXPIRED)
     _wait_for(lambda: bool(calls.list_calls(app.uow(), {"result": CallResult.FAILED}, None, 5)))
     assert clock() - at > timedelta(days=1)
+
+
+def _notices(app: CallCenterApp, agent_id: str) -> list[AgentNotice]:
+    with app.uow() as uow:
+        return uow.notices.after(agent_id, 0)
+
+
+def test_alerts_for_an_agent_go_into_its_sequence_once(
+    callcenter_app: CallCenterApp, worker: Celery
+) -> None:
+    app = callcenter_app
+    a = agents.create_agent(app.uow(), app.deps, AgentValues("users/wang.wu", "王五"))
+    other = agents.create_agent(app.uow(), app.deps, AgentValues("users/li.si", "李四"))
+    # Published as the alerts service's relay does, through the shared routes.
+    publisher = CeleryEventPublisher(worker, EVENT_ROUTES)
+    assert publisher.queues_for("alerts.AlertRaised") == ["callcenter"]
+    raised = {
+        "alert": "alerts/1",
+        "recipient": "users/wang.wu",
+        "kind": "callback_expired",
+        "severity": "WARNING",
+        "title": "回拨已过期",
+        "body": "13800138000 的回拨超过 24 小时未完成",
+        "subject": "callbacks/abc",
+    }
+    publisher.publish("e-1", "alerts.AlertRaised", raised)
+    publisher.publish("e-1", "alerts.AlertRaised", raised)  # redelivered
+    publisher.publish("e-2", "alerts.AlertRaised", {**raised, "alert": "alerts/2"})
+    # Not an agent's user, and a malformed one: acknowledged, nothing shown.
+    publisher.publish("e-3", "alerts.AlertRaised", {**raised, "recipient": "users/finance.zhao"})
+    publisher.publish("e-4", "alerts.AlertRaised", {"recipient": "users/wang.wu"})
+    publisher.publish("e-5", "alerts.AlertRaised", {**raised, "alert": "alerts/5"})
+    # One solo worker takes the queue in order: once e-5 is in, all before it were handled.
+    _wait_for(lambda: any(n.subject == "alerts/5" for n in _notices(app, a.id)))
+    notices = _notices(app, a.id)
+    assert [(n.sequence, n.kind, n.subject) for n in notices] == [
+        (1, NoticeKind.ALERT, "alerts/1"),
+        (2, NoticeKind.ALERT, "alerts/2"),
+        (3, NoticeKind.ALERT, "alerts/5"),
+    ]
+    assert notices[0].payload == {k: v for k, v in raised.items() if k != "recipient"}
+    assert _notices(app, other.id) == []

@@ -261,6 +261,29 @@ def test_late_then_expired() -> None:
     assert not task.mark_late(T0 + timedelta(minutes=12))  # reported once
     assert task.expire(T0 + timedelta(hours=2))
     assert task.state is CallbackState.EXPIRED and "ttl" in task.close_reason
+    [expired] = [e for e in task.events if isinstance(e, events.CallbackExpired)]
+    assert expired.payload() == {
+        "callback": task.resource_name,
+        "phone_number": NUMBER,
+        "agent": "",
+        "reason": task.close_reason,
+        "at": (T0 + timedelta(hours=2)).isoformat(),
+    }
+    assert not task.expire(T0 + timedelta(hours=3))  # expires once
+
+
+def test_expiry_names_the_holder_or_the_last_agent_whose_reservation_lapsed() -> None:
+    held = _reserved()
+    held.expire(T0 + timedelta(days=2))
+    assert [e.agent for e in held.events if isinstance(e, events.CallbackExpired)] == [
+        "agents/" + "b" * 32
+    ]
+    lapsed = _reserved()
+    assert lapsed.lapse(T0 + timedelta(minutes=1))
+    lapsed.expire(T0 + timedelta(days=2))
+    assert [e.agent for e in lapsed.events if isinstance(e, events.CallbackExpired)] == [
+        "agents/" + "b" * 32
+    ]
 
 
 def test_an_outbound_call_closes_the_task() -> None:

@@ -156,6 +156,41 @@ Index(
     postgresql_where=text("state = 'RESERVED'"),
 )
 
+# Inbound calls offered and neither answered nor ended: the wallboard's waiting calls. Partial,
+# so it stays as small as the queue however many calls the table keeps.
+Index(
+    "ix_calls_waiting",
+    calls.c.offered_at,
+    sqlite_where=text("answered_at IS NULL AND ended_at IS NULL"),
+    postgresql_where=text("answered_at IS NULL AND ended_at IS NULL"),
+)
+
+# What each agent's desktop must be told, in the agent's own sequence: callback offers and
+# alerts. A stream that reconnects replays from here what it missed.
+agent_notices = Table(
+    "agent_notices",
+    metadata,
+    Column("agent_id", ID, primary_key=True),
+    Column("sequence", BigInteger, primary_key=True, autoincrement=False),
+    Column("kind", _enum(model.NoticeKind), nullable=False),
+    Column("subject", String(200), nullable=False),
+    Column("payload", JSON, nullable=False, default=dict),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+# One recording per call; the bytes are in the object store, under object_key.
+call_recordings = Table(
+    "call_recordings",
+    metadata,
+    Column("call_id", ID, primary_key=True),
+    Column("object_key", String(1024), nullable=False),
+    Column("content_type", String(100), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("uploaded_by", String(80), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
 _mapped = False
 
 

@@ -11,6 +11,8 @@ from services.callcenter.adapters.repository import (
     AgentRepository,
     CallbackRepository,
     CallRepository,
+    NoticeRepository,
+    RecordingRepository,
 )
 from services.callcenter.domain import model
 from services.common.events import Event
@@ -22,6 +24,8 @@ class CallCenterUnitOfWork(SqlUnitOfWork):
     agents: AgentRepository
     calls: CallRepository
     callbacks: CallbackRepository
+    notices: NoticeRepository
+    recordings: RecordingRepository
     reports: ReportQueries
 
     def __init__(
@@ -38,6 +42,8 @@ class CallCenterUnitOfWork(SqlUnitOfWork):
         self.agents = AgentRepository(self.session)
         self.calls = CallRepository(self.session)
         self.callbacks = CallbackRepository(self.session)
+        self.notices = NoticeRepository(self.session)
+        self.recordings = RecordingRepository(self.session)
         self.reports = ReportQueries(self.session)
         return self
 
@@ -55,7 +61,7 @@ class CallCenterUnitOfWork(SqlUnitOfWork):
     def _touched_agents(self) -> set[str]:
         """The agents whose desktops show something this commit changes: the agent itself, or
         a callback reserved for it."""
-        touched: set[str] = set()
+        touched: set[str] = set(self.notices.appended_for)
         for entity in [*self.session.new, *self.session.dirty]:
             if isinstance(entity, model.Agent):
                 touched.add(entity.id)

@@ -56,3 +56,14 @@ class CallbackLate(CallCenterEvent):
 
     callback: str
     due: datetime
+
+
+@dataclass(frozen=True)
+class CallbackExpired(CallCenterEvent):
+    """The task passed its TTL undone; `agent` is the last agent who held it, or ""."""
+
+    callback: str
+    phone_number: str
+    agent: str
+    reason: str
+    at: datetime

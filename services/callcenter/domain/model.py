@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -565,7 +565,19 @@ class CallbackTask:
     def expire(self, now: datetime) -> bool:
         if not self.open or self.expires_at > now:
             return False
-        self._close(CallbackState.EXPIRED, "ttl: not done in time", now)
+        # Who last held it: the current holder, else the last one whose reservation lapsed.
+        holder = self.agent_id or (self.rejected_by[-1] if self.rejected_by else "")
+        reason = "ttl: not done in time"
+        self._close(CallbackState.EXPIRED, reason, now)
+        self.events.append(
+            events.CallbackExpired(
+                self.resource_name,
+                self.phone_number,
+                f"agents/{holder}" if holder else "",
+                reason,
+                now,
+            )
+        )
         return True
 
     def mark_late(self, now: datetime) -> bool:
@@ -597,3 +609,119 @@ def choose_agent(task: CallbackTask, candidates: Sequence[Agent]) -> Agent | Non
     if not pool:
         return None
     return min(pool, key=lambda a: (a.state_since or a.created_at, a.id))
+
+
+# --- what an agent's desktop is told ----------------------------------------------------------
+
+
+class NoticeKind(enum.Enum):
+    CALLBACK_RESERVED = "CALLBACK_RESERVED"
+    ALERT = "ALERT"
+
+
+@dataclass(frozen=True)
+class AgentNotice:
+    """One offer or alert for an agent, numbered in the agent's own sequence, so a stream
+    that reconnects can say where it stopped."""
+
+    agent_id: str
+    sequence: int
+    kind: NoticeKind
+    subject: str  # callbacks/{id} or alerts/{id}
+    created_at: datetime
+    payload: dict[str, str] = field(default_factory=dict)
+
+
+ALERT_FIELDS = ("alert", "kind", "severity", "title", "body", "subject")
+
+
+@dataclass(frozen=True)
+class AgentAlert:
+    """An alert the alerts service addressed to a user who is an agent."""
+
+    alert: str
+    kind: str = ""
+    severity: str = ""
+    title: str = ""
+    body: str = ""
+    subject: str = ""
+
+    @classmethod
+    def from_payload(cls, payload: Mapping[str, object]) -> AgentAlert | None:
+        """None when the payload names no alert: nothing to show."""
+        values = {name: str(payload.get(name) or "") for name in ALERT_FIELDS}
+        if not values["alert"].startswith("alerts/"):
+            return None
+        return cls(**values)
+
+    def payload(self) -> dict[str, str]:
+        return {name: getattr(self, name) for name in ALERT_FIELDS}
+
+
+def notices_to_send(
+    notices: Sequence[AgentNotice], held: Sequence[str], alerts: bool = True
+) -> list[AgentNotice]:
+    """What of `notices` (in sequence order) still matters to the agent: an offer only while
+    its callback is still reserved for the agent (`held`: callback names), and then only its
+    newest notice; alerts unless left out."""
+    newest: dict[str, int] = {}
+    for notice in notices:
+        if notice.kind is NoticeKind.CALLBACK_RESERVED:
+            newest[notice.subject] = notice.sequence
+    kept: list[AgentNotice] = []
+    for notice in notices:
+        if notice.kind is NoticeKind.ALERT:
+            if alerts:
+                kept.append(notice)
+        elif notice.subject in held and newest[notice.subject] == notice.sequence:
+            kept.append(notice)
+    return kept
+
+
+# --- call recordings --------------------------------------------------------------------------
+
+SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
+DEFAULT_RECORDING_TYPES = (
+    "audio/wav",
+    "audio/x-wav",
+    "audio/mpeg",
+    "audio/ogg",
+    "audio/webm",
+    "audio/mp4",
+)
+
+
+@dataclass(frozen=True)
+class RecordingPolicy:
+    max_bytes: int = 200 * 1024 * 1024
+    content_types: tuple[str, ...] = DEFAULT_RECORDING_TYPES
+
+    def check(self, content_type: str, sha256: str, prefix: str) -> tuple[str, str]:
+        """The media type and digest, normalized; the declared digest is required, so a
+        truncated or corrupted upload can never be stored."""
+        v = Violations()
+        media = content_type.strip().lower()
+        digest = sha256.strip().lower()
+        if media not in self.content_types:
+            v.add(f"{prefix}.content_type", f"one of {', '.join(self.content_types)}")
+        if not SHA256_HEX.fullmatch(digest):
+            v.add(f"{prefix}.sha256", "required, the content's SHA-256 as 64 hex digits")
+        v.raise_if_any()
+        return media, digest
+
+
+@dataclass(frozen=True)
+class CallRecording:
+    """The recording of one call (录音), stored in the object store under `object_key`."""
+
+    call_id: str
+    object_key: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_by: str
+    created_at: datetime
+
+    @property
+    def resource_name(self) -> str:
+        return f"calls/{self.call_id}/recording"

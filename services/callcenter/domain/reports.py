@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import phonenumbers
 from phonenumbers import geocoder
 
-from services.callcenter.domain.model import AgentState, SalesResult
+from services.callcenter.domain.model import AgentState, AgentStatus, CallbackTask, SalesResult
 from services.common.errors import Violations
 
 MAX_PERIOD_DAYS = 366
@@ -271,3 +271,28 @@ class SalesResults:
         self.outbound_calls += calls
         self.connected_calls += connected
         self.results[result] += calls
+
+
+@dataclass(frozen=True)
+class Wallboard:
+    """The supervisor's view now (坐席监控): seats by status and state, the callback backlog
+    and its oldest task, and the inbound calls waiting to be answered."""
+
+    read_at: datetime
+    agents: list[tuple[AgentStatus, AgentState, int]]
+    callback_backlog: int
+    oldest_callback: CallbackTask | None
+    calls_waiting: int
+    longest_wait_since: datetime | None
+
+    @property
+    def oldest_callback_age(self) -> int:
+        if self.oldest_callback is None:
+            return 0
+        return max(0, int((self.read_at - self.oldest_callback.first_missed_at).total_seconds()))
+
+    @property
+    def longest_wait(self) -> int:
+        if self.longest_wait_since is None:
+            return 0
+        return max(0, int((self.read_at - self.longest_wait_since).total_seconds()))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from callops.callcenter.v1 import callcenter_pb2 as pb
 from services.callcenter.domain import model, reports
 from services.callcenter.domain.phones import peer_number
@@ -24,6 +26,15 @@ SALES_RESULT = EnumMap(pb.Call.SalesResult, "SALES_RESULT", model.SalesResult)
 CALLBACK_STATE = EnumMap(pb.CallbackTask.State, "STATE", model.CallbackState)
 
 _LIMITS = {"extension": 40, "sip_uri": 200, "team": 100}
+
+
+# Chinese mobile numbers written in free text (+86 138 0013 8000, 13800138000, ...).
+_MOBILE_IN_TEXT = re.compile(r"(?<!\d)(?:\+?86[ -]?)?(1[3-9]\d)[ -]?(\d{4})[ -]?(\d{4})(?!\d)")
+
+
+def _text(value: str, who: Principal) -> str:
+    """Free text from elsewhere (an alert's title or body) may quote a caller's number."""
+    return value if who.sees_pii else _MOBILE_IN_TEXT.sub(r"\1****\3", value)
 
 
 def _number(value: str, who: Principal) -> str:
@@ -197,6 +208,63 @@ def callback_out(t: model.CallbackTask, who: Principal) -> pb.CallbackTask:
         create_time=convert.timestamp(t.created_at),
         update_time=convert.timestamp(t.updated_at),
         etag=str(t.version),
+    )
+
+
+def notice_out(
+    notice: model.AgentNotice, task: model.CallbackTask | None, who: Principal
+) -> pb.AgentEvent:
+    if notice.kind is model.NoticeKind.CALLBACK_RESERVED:
+        assert task is not None, "offers are sent only while their callback is held"
+        return pb.AgentEvent(callback_reserved=callback_out(task, who), sequence=notice.sequence)
+    alert = model.AgentAlert.from_payload(notice.payload) or model.AgentAlert(notice.subject)
+    return pb.AgentEvent(
+        alert=pb.AgentAlert(
+            alert=alert.alert,
+            kind=alert.kind,
+            severity=alert.severity,
+            title=_text(alert.title, who),
+            body=_text(alert.body, who),
+            subject=alert.subject,
+            create_time=convert.timestamp(notice.created_at),
+        ),
+        sequence=notice.sequence,
+    )
+
+
+def recording_out(r: model.CallRecording) -> pb.CallRecording:
+    return pb.CallRecording(
+        name=r.resource_name,
+        content_type=r.content_type,
+        size_bytes=r.size,
+        sha256=r.sha256,
+        uploaded_by=r.uploaded_by,
+        create_time=convert.timestamp(r.created_at),
+    )
+
+
+def recording_call(name: str, field: str = "name") -> str:
+    """The call id of `calls/{call}/recording`."""
+    call, _, rest = name.rpartition("/")
+    if rest != "recording":
+        raise InvalidArgument.of(field, "must be calls/{call}/recording")
+    return convert.parse_name(call, "calls", field)
+
+
+def wallboard_out(board: reports.Wallboard, who: Principal) -> pb.Wallboard:
+    oldest = board.oldest_callback
+    return pb.Wallboard(
+        agents=[
+            pb.Wallboard.AgentCount(status=STATUS.out(status), state=STATE.out(state), agents=n)
+            for status, state, n in board.agents
+        ],
+        callback_backlog=board.callback_backlog,
+        oldest_callback=oldest.resource_name if oldest else "",
+        oldest_callback_phone_number=_number(oldest.phone_number, who) if oldest else "",
+        oldest_callback_age_seconds=board.oldest_callback_age,
+        calls_waiting=board.calls_waiting,
+        longest_wait_seconds=board.longest_wait,
+        read_time=convert.timestamp(board.read_at),
     )
 
 

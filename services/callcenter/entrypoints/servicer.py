@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+import concurrent.futures
+import contextvars
+import threading
+from collections.abc import AsyncIterator, Callable, Iterator
+from datetime import timedelta
 from functools import partial
 from typing import Any, TypeVar
 
@@ -16,13 +20,19 @@ from services.callcenter.adapters.uow import CallCenterUnitOfWork
 from services.callcenter.domain import model
 from services.callcenter.domain.reports import service_level_threshold
 from services.callcenter.entrypoints import converters as cv
-from services.callcenter.entrypoints.wakeups import AgentWakeups, CallbackAssigner, Wakeup
-from services.callcenter.service_layer import agents, callbacks, calls, reports
+from services.callcenter.entrypoints.wakeups import (
+    AgentWakeups,
+    AgentWatch,
+    CallbackAssigner,
+    Wakeup,
+)
+from services.callcenter.service_layer import agents, callbacks, calls, recordings, reports
 from services.callcenter.service_layer.deps import Deps
+from services.callcenter.service_layer.recordings import RecordingDeps, RecordingUpload
 from services.callcenter.service_layer.screen_pop import screen_pop
 from services.common import convert
 from services.common.auth import Principal, current_principal
-from services.common.errors import InvalidArgument
+from services.common.errors import FailedPrecondition, InvalidArgument
 from services.common.pagination import (
     FilterField,
     PageTokens,
@@ -44,10 +54,15 @@ RIGHTS = {
     "LoginAgent": "calls.write",
     "SetAgentStatus": "calls.write",
     "StreamAgentEvents": "calls.read",
+    "GetWallboard": "wallboard.read",
     "ReportCallEvent": "calls.write",
     "GetCall": "calls.read",
     "ListCalls": "calls.read",
     "WrapUpCall": "calls.write",
+    # Recordings: the call's agent or a supervisor (checked in the use case).
+    "UploadCallRecording": "calls.write",
+    "DownloadCallRecording": "calls.read",
+    "GetCallRecordingUrl": "calls.read",
     "ListCallbacks": "calls.read",
     "AcceptCallback": "callbacks.work",
     "RejectCallback": "callbacks.work",
@@ -110,6 +125,50 @@ def _authorization(context: Any) -> str:
     return ""
 
 
+# With the agent watch running, a stream reads at least this often even if not woken.
+_STREAM_SAFETY_SECONDS = 30.0
+# How often an upload's worker thread, waiting for the next chunk, looks for a cancellation.
+_UPLOAD_POLL_SECONDS = 0.2
+
+
+class UploadCancelled(FailedPrecondition):
+    """The caller went away before the content was complete; nothing was stored."""
+
+    default_reason = "UPLOAD_CANCELLED"
+
+
+async def _next_message(
+    messages: AsyncIterator[pb.UploadCallRecordingRequest],
+) -> pb.UploadCallRecordingRequest | None:
+    return await anext(messages, None)
+
+
+def _recording_chunks(
+    messages: AsyncIterator[pb.UploadCallRecordingRequest],
+    loop: asyncio.AbstractEventLoop,
+    cancelled: threading.Event,
+) -> Iterator[bytes]:
+    """The upload's bytes for the synchronous store, in the worker thread: each message is
+    pulled from the event loop when the store asks, so gRPC flow control paces the sender."""
+    while True:
+        future = asyncio.run_coroutine_threadsafe(_next_message(messages), loop)
+        while True:
+            try:
+                message = future.result(timeout=_UPLOAD_POLL_SECONDS)
+                break
+            except concurrent.futures.TimeoutError:
+                if cancelled.is_set():
+                    future.cancel()
+                    raise UploadCancelled("the upload was cancelled") from None
+            except concurrent.futures.CancelledError:
+                raise UploadCancelled("the upload was cancelled") from None
+        if message is None:
+            return
+        if message.WhichOneof("part") != "chunk":
+            raise InvalidArgument.of("upload", "only the first message carries the metadata")
+        yield message.chunk
+
+
 class CallCenterServicer(callcenter_pb2_grpc.CallCenterServiceServicer):
     def __init__(
         self,
@@ -121,6 +180,8 @@ class CallCenterServicer(callcenter_pb2_grpc.CallCenterServiceServicer):
         stream_poll: float = 0.25,
         changes: AgentWakeups | None = None,
         assigner: CallbackAssigner | None = None,
+        recordings: RecordingDeps | None = None,
+        watch: AgentWatch | None = None,
     ) -> None:
         self._uow = uow_factory
         self._deps = deps
@@ -130,6 +191,8 @@ class CallCenterServicer(callcenter_pb2_grpc.CallCenterServiceServicer):
         self._poll = stream_poll
         self._changes = changes or AgentWakeups()
         self._assigner = assigner
+        self._recordings = recordings
+        self._watch = watch
 
     def _assign_soon(self) -> None:
         """A callback may now be placed: a call was missed or an agent became free."""
@@ -204,24 +267,41 @@ class CallCenterServicer(callcenter_pb2_grpc.CallCenterServiceServicer):
     async def StreamAgentEvents(
         self, request: pb.StreamAgentEventsRequest, context: Any
     ) -> AsyncIterator[pb.AgentEvent]:
-        """Reads the database when a commit of this replica touched the agent, and at least
-        every poll interval: changes made by other replicas or workers reach it too."""
+        """Reads the database when a commit of this replica touched the agent, or when the
+        agent watch saw another replica or a worker change it (without a watch: at least
+        every poll interval). Offers
+        and alerts are read by sequence, so each is sent once per stream and a resumed
+        stream sends what the client has not seen."""
         aid = convert.parse_name(request.agent, "agents", "agent")
+        if request.resume_after_sequence < 0:
+            raise InvalidArgument.of("resume_after_sequence", "must not be negative")
         actor, who = _actor(), _principal()
+        resuming = request.HasField("resume_after_sequence")
+        after = request.resume_after_sequence if resuming else None  # None: a new session
+        sent = request.resume_after_sequence  # the last offer or alert sent
         version = -1
-        sent: set[str] = set()
         while True:
             ticket = self._changes.ticket(aid)
-            agent, reserved = await self._run(agents.agent_view, aid, actor)
-            if agent.version != version:
-                version = agent.version
-                yield pb.AgentEvent(agent=cv.agent_out(agent))
-            for task in reserved:
-                key = f"{task.id}:{task.version}"
-                if key not in sent:
-                    sent.add(key)
-                    yield pb.AgentEvent(callback_reserved=cv.callback_out(task, who))
-            await Wakeup.wait(ticket, self._poll)
+            feed = await self._run(agents.agent_feed, aid, after, actor)
+            if feed.agent.version != version:
+                version = feed.agent.version
+                yield pb.AgentEvent(agent=cv.agent_out(feed.agent), sequence=sent)
+            for notice, task in feed.notices:
+                sent = notice.sequence
+                yield cv.notice_out(notice, task, who)
+            after = feed.read_up_to
+            await Wakeup.wait(ticket, self._stream_wait())
+
+    def _stream_wait(self) -> float:
+        """How long a stream waits for a wake-up before it reads anyway: the watch wakes it
+        for others' changes when it runs; the long wait is only a safety net then."""
+        if self._watch is not None and self._watch.running:
+            return max(self._poll, _STREAM_SAFETY_SECONDS)
+        return self._poll
+
+    async def GetWallboard(self, request: pb.GetWallboardRequest, context: Any) -> pb.Wallboard:
+        board = await self._run(reports.wallboard, self._deps)
+        return cv.wallboard_out(board, _principal())
 
     # --- calls --------------------------------------------------------------------------------
 
@@ -290,6 +370,74 @@ class CallCenterServicer(callcenter_pb2_grpc.CallCenterServiceServicer):
         )
         self._assign_soon()
         return cv.call_out(call, _principal())
+
+    # --- recordings ---------------------------------------------------------------------------
+
+    def _recording_deps(self) -> RecordingDeps:
+        assert self._recordings is not None, "bootstrap wires the object store"
+        return self._recordings
+
+    async def UploadCallRecording(
+        self, request_iterator: AsyncIterator[pb.UploadCallRecordingRequest], context: Any
+    ) -> pb.CallRecording:
+        first = await anext(request_iterator, None)
+        if first is None or first.WhichOneof("part") != "upload":
+            raise InvalidArgument.of("upload", "the first message must carry the metadata")
+        cid = convert.parse_name(first.upload.call, "calls", "upload.call")
+        deps = self._recording_deps()
+        began = await self._run(
+            recordings.begin_upload,
+            deps,
+            cid,
+            first.upload.content_type,
+            first.upload.sha256,
+            _actor(),
+        )
+        if not isinstance(began, RecordingUpload):
+            return cv.recording_out(began)  # a retry: the content is not read again
+        loop, cancelled = asyncio.get_running_loop(), threading.Event()
+        chunks = _recording_chunks(request_iterator, loop, cancelled)
+        run = partial(
+            contextvars.copy_context().run,
+            recordings.store_recording,
+            self._uow(),
+            deps,
+            began,
+            chunks,
+            _principal().user_name,
+        )
+        try:
+            recording = await asyncio.to_thread(run)
+        except asyncio.CancelledError:
+            cancelled.set()  # the thread stops at its next look and stores nothing
+            raise
+        return cv.recording_out(recording)
+
+    async def DownloadCallRecording(
+        self, request: pb.DownloadCallRecordingRequest, context: Any
+    ) -> AsyncIterator[pb.DownloadCallRecordingResponse]:
+        cid = cv.recording_call(request.name)
+        _, reader = await self._run(
+            recordings.open_recording, self._recording_deps(), cid, _actor()
+        )
+        try:
+            while True:
+                chunk = await asyncio.to_thread(next, reader, None)
+                if chunk is None:
+                    return
+                yield pb.DownloadCallRecordingResponse(chunk=chunk)
+        finally:
+            await asyncio.to_thread(reader.close)
+
+    async def GetCallRecordingUrl(
+        self, request: pb.GetCallRecordingUrlRequest, context: Any
+    ) -> pb.GetCallRecordingUrlResponse:
+        cid = cv.recording_call(request.name)
+        ttl: timedelta | None = request.ttl.ToTimedelta() if request.HasField("ttl") else None
+        url, expires = await self._run(
+            recordings.recording_url, self._recording_deps(), cid, ttl, _actor()
+        )
+        return pb.GetCallRecordingUrlResponse(url=url, expire_time=convert.timestamp(expires))
 
     # --- callbacks ----------------------------------------------------------------------------
 

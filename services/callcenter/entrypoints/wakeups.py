@@ -4,6 +4,7 @@ they act now instead of at their next poll (the poll stays, for other replicas' 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 from collections.abc import Callable, Iterable
 
@@ -69,6 +70,53 @@ class AgentWakeups:
             self._loop = asyncio.get_running_loop()
         return self._events.setdefault(agent_id, asyncio.Event())
 
+    def watched(self) -> list[str]:
+        """The agents whose streams wait here now."""
+        return list(self._events)
+
+
+class AgentWatch:
+    """Looks, for every agent streamed by this replica at once, whether another replica or a
+    worker changed it: one query per interval instead of one read per stream, so the cost of
+    noticing stays flat however many desktops are connected. Wakes the changed agents' streams.
+    """
+
+    def __init__(
+        self,
+        wakeups: AgentWakeups,
+        read_marks: Callable[[list[str]], dict[str, tuple[int, int]]],
+        poll_seconds: float,
+    ) -> None:
+        self._wakeups = wakeups
+        self._read_marks = read_marks
+        self._poll = poll_seconds
+        self.running = False
+
+    async def run(self) -> None:
+        self.running = True
+        seen: dict[str, tuple[int, int] | None] = {}
+        try:
+            while True:
+                await asyncio.sleep(self._poll)
+                watched = self._wakeups.watched()
+                if not watched:
+                    seen.clear()
+                    continue
+                try:
+                    marks = await asyncio.to_thread(self._read_marks, watched)
+                except Exception as exc:  # the database may be briefly away: let all look
+                    log.warning("agent watch failed", error=str(exc))
+                    self._wakeups.kick(watched)
+                    continue
+                # An agent seen for the first time counts as changed: its stream may have
+                # read just before a change this look already includes.
+                changed = [a for a in watched if a not in seen or marks.get(a) != seen[a]]
+                seen = {a: marks.get(a) for a in watched}
+                if changed:
+                    self._wakeups.kick(changed)
+        finally:
+            self.running = False
+
 
 class CallbackAssigner:
     """Reserves pending callbacks in the service process as soon as a missed call or a freed
@@ -78,15 +126,19 @@ class CallbackAssigner:
         self._assign = assign
         self._poll = poll_seconds
         self._wakeup = Wakeup()
+        # A thread of its own: in the shared pool an offer waited behind the RPCs and stream
+        # reads it was queued after.
+        self._thread = concurrent.futures.ThreadPoolExecutor(1, "callback-assigner")
 
     def kick(self) -> None:
         self._wakeup.kick()
 
     async def run(self) -> None:
+        loop = asyncio.get_running_loop()
         while True:
             ticket = self._wakeup.ticket()
             try:
-                await asyncio.to_thread(self._assign)
+                await loop.run_in_executor(self._thread, self._assign)
             except Exception as exc:  # the database may be briefly away; the poll retries
                 log.warning("callback assignment failed", error=str(exc))
             await self._wakeup.wait(ticket, self._poll)

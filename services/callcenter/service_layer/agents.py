@@ -115,11 +115,40 @@ def check_actor(agent: model.Agent, actor: str | None) -> None:
         )
 
 
-def agent_view(
-    uow: CallCenterUnitOfWork, agent_id: str, actor: str | None = None
-) -> tuple[model.Agent, list[model.CallbackTask]]:
-    """The agent and the callbacks reserved for it: what its desktop shows."""
+@dataclass(frozen=True)
+class AgentFeed:
+    """What an agent's stream sends next: the agent, the offers and alerts still to send
+    (each offer with its callback), and the sequence read up to."""
+
+    agent: model.Agent
+    notices: list[tuple[model.AgentNotice, model.CallbackTask | None]]
+    read_up_to: int
+
+
+def agent_feed(
+    uow: CallCenterUnitOfWork, agent_id: str, after: int | None, actor: str | None = None
+) -> AgentFeed:
+    """The agent and what its desktop has not been sent after sequence `after`. `after`
+    None is a new session: the offers still held, no past alerts."""
     with uow:
         agent = uow.agents.get(agent_id)
         check_actor(agent, actor)
-        return agent, uow.callbacks.reserved_for(agent_id)
+        if after is None:
+            # Read the head before the reservations: an offer made in between comes with
+            # the next read, after the head, and so only once.
+            head = uow.notices.head(agent_id)
+            held = {t.resource_name: t for t in uow.callbacks.reserved_for(agent_id)}
+            notices = uow.notices.latest_for(agent_id, list(held), head)
+            alerts = False
+        else:
+            notices = uow.notices.after(agent_id, after)
+            head = notices[-1].sequence if notices else after
+            held = {t.resource_name: t for t in uow.callbacks.reserved_for(agent_id)}
+            alerts = True
+        kept = model.notices_to_send(notices, list(held), alerts)
+        return AgentFeed(agent, [(n, held.get(n.subject)) for n in kept], head)
+
+
+def change_marks(uow: CallCenterUnitOfWork, agent_ids: list[str]) -> dict[str, tuple[int, int]]:
+    with uow:
+        return uow.agents.change_marks(agent_ids)

@@ -21,8 +21,11 @@ def reserve_next(uow: CallCenterUnitOfWork, deps: Deps) -> model.CallbackTask | 
     second reservation for one agent should anything slip through."""
     with uow:
         now = deps.clock()
-        for task in uow.callbacks.next_pending(limit=20):
-            candidates = uow.agents.ready_for_reservation()
+        tasks = uow.callbacks.next_pending(limit=20)
+        # Read once for all the tasks tried: agents found taken are dropped as we go.
+        ready = uow.agents.ready_for_reservation() if tasks else []
+        for task in tasks:
+            candidates = list(ready)
             while candidates:
                 chosen = model.choose_agent(task, candidates)
                 if chosen is None:
@@ -30,9 +33,14 @@ def reserve_next(uow: CallCenterUnitOfWork, deps: Deps) -> model.CallbackTask | 
                 agent = uow.agents.lock_if_ready(chosen.id)
                 if agent is None:  # taken by another process since the unlocked read
                     candidates = [a for a in candidates if a.id != chosen.id]
+                    ready = [a for a in ready if a.id != chosen.id]
                     continue
                 task.reserve(agent.id, deps.policy.reservation_hold, now)
                 agent.set_state(model.AgentState.RESERVED, now, "callback_reserved")
+                # The offer gets its number in the agent's sequence with the reservation.
+                uow.notices.append(
+                    agent.id, model.NoticeKind.CALLBACK_RESERVED, task.resource_name, now
+                )
                 uow.commit()
                 return task
     return None

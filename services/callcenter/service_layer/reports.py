@@ -15,6 +15,7 @@ from services.callcenter.domain.reports import (
     RegionCalls,
     ReportPeriod,
     SalesResults,
+    Wallboard,
     by_region,
     fold_buckets,
     state_seconds,
@@ -83,3 +84,17 @@ def sales_results(
         row.add(result, count, connected)
         total.add(result, count, connected)
     return total, sorted(per_agent.values(), key=lambda r: (r.display_name, r.agent_id))
+
+
+def wallboard(uow: CallCenterUnitOfWork, deps: Deps) -> Wallboard:
+    with uow:
+        backlog, oldest = uow.callbacks.backlog()
+        waiting, since = uow.calls.waiting()
+        return Wallboard(
+            read_at=deps.clock(),
+            agents=uow.agents.count_by_state(),
+            callback_backlog=backlog,
+            oldest_callback=oldest,
+            calls_waiting=waiting,
+            longest_wait_since=since,
+        )

@@ -1,5 +1,6 @@
 import datetime
 
+from google.protobuf import duration_pb2 as _duration_pb2
 from google.protobuf import field_mask_pb2 as _field_mask_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.type import date_pb2 as _date_pb2
@@ -140,18 +141,75 @@ class SetAgentStatusRequest(_message.Message):
     def __init__(self, name: _Optional[str] = ..., status: _Optional[_Union[Agent.Status, str]] = ..., break_reason: _Optional[str] = ..., etag: _Optional[str] = ...) -> None: ...
 
 class StreamAgentEventsRequest(_message.Message):
-    __slots__ = ("agent",)
+    __slots__ = ("agent", "resume_after_sequence")
     AGENT_FIELD_NUMBER: _ClassVar[int]
+    RESUME_AFTER_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
     agent: str
-    def __init__(self, agent: _Optional[str] = ...) -> None: ...
+    resume_after_sequence: int
+    def __init__(self, agent: _Optional[str] = ..., resume_after_sequence: _Optional[int] = ...) -> None: ...
 
 class AgentEvent(_message.Message):
-    __slots__ = ("agent", "callback_reserved")
+    __slots__ = ("agent", "callback_reserved", "alert", "sequence")
     AGENT_FIELD_NUMBER: _ClassVar[int]
     CALLBACK_RESERVED_FIELD_NUMBER: _ClassVar[int]
+    ALERT_FIELD_NUMBER: _ClassVar[int]
+    SEQUENCE_FIELD_NUMBER: _ClassVar[int]
     agent: Agent
     callback_reserved: CallbackTask
-    def __init__(self, agent: _Optional[_Union[Agent, _Mapping]] = ..., callback_reserved: _Optional[_Union[CallbackTask, _Mapping]] = ...) -> None: ...
+    alert: AgentAlert
+    sequence: int
+    def __init__(self, agent: _Optional[_Union[Agent, _Mapping]] = ..., callback_reserved: _Optional[_Union[CallbackTask, _Mapping]] = ..., alert: _Optional[_Union[AgentAlert, _Mapping]] = ..., sequence: _Optional[int] = ...) -> None: ...
+
+class AgentAlert(_message.Message):
+    __slots__ = ("alert", "kind", "severity", "title", "body", "subject", "create_time")
+    ALERT_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    SEVERITY_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    BODY_FIELD_NUMBER: _ClassVar[int]
+    SUBJECT_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    alert: str
+    kind: str
+    severity: str
+    title: str
+    body: str
+    subject: str
+    create_time: _timestamp_pb2.Timestamp
+    def __init__(self, alert: _Optional[str] = ..., kind: _Optional[str] = ..., severity: _Optional[str] = ..., title: _Optional[str] = ..., body: _Optional[str] = ..., subject: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class GetWallboardRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class Wallboard(_message.Message):
+    __slots__ = ("agents", "callback_backlog", "oldest_callback", "oldest_callback_phone_number", "oldest_callback_age_seconds", "calls_waiting", "longest_wait_seconds", "read_time")
+    class AgentCount(_message.Message):
+        __slots__ = ("status", "state", "agents")
+        STATUS_FIELD_NUMBER: _ClassVar[int]
+        STATE_FIELD_NUMBER: _ClassVar[int]
+        AGENTS_FIELD_NUMBER: _ClassVar[int]
+        status: Agent.Status
+        state: Agent.State
+        agents: int
+        def __init__(self, status: _Optional[_Union[Agent.Status, str]] = ..., state: _Optional[_Union[Agent.State, str]] = ..., agents: _Optional[int] = ...) -> None: ...
+    AGENTS_FIELD_NUMBER: _ClassVar[int]
+    CALLBACK_BACKLOG_FIELD_NUMBER: _ClassVar[int]
+    OLDEST_CALLBACK_FIELD_NUMBER: _ClassVar[int]
+    OLDEST_CALLBACK_PHONE_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    OLDEST_CALLBACK_AGE_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    CALLS_WAITING_FIELD_NUMBER: _ClassVar[int]
+    LONGEST_WAIT_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    READ_TIME_FIELD_NUMBER: _ClassVar[int]
+    agents: _containers.RepeatedCompositeFieldContainer[Wallboard.AgentCount]
+    callback_backlog: int
+    oldest_callback: str
+    oldest_callback_phone_number: str
+    oldest_callback_age_seconds: int
+    calls_waiting: int
+    longest_wait_seconds: int
+    read_time: _timestamp_pb2.Timestamp
+    def __init__(self, agents: _Optional[_Iterable[_Union[Wallboard.AgentCount, _Mapping]]] = ..., callback_backlog: _Optional[int] = ..., oldest_callback: _Optional[str] = ..., oldest_callback_phone_number: _Optional[str] = ..., oldest_callback_age_seconds: _Optional[int] = ..., calls_waiting: _Optional[int] = ..., longest_wait_seconds: _Optional[int] = ..., read_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class CallEvent(_message.Message):
     __slots__ = ("call_id", "type", "end_cause", "direction", "local_uri", "peer_uri", "peer_display_name", "event_time")
@@ -672,3 +730,65 @@ class SalesResultReport(_message.Message):
     total: AgentSalesResults
     agents: _containers.RepeatedCompositeFieldContainer[AgentSalesResults]
     def __init__(self, period: _Optional[_Union[ReportPeriod, _Mapping]] = ..., time_zone: _Optional[str] = ..., total: _Optional[_Union[AgentSalesResults, _Mapping]] = ..., agents: _Optional[_Iterable[_Union[AgentSalesResults, _Mapping]]] = ...) -> None: ...
+
+class CallRecording(_message.Message):
+    __slots__ = ("name", "content_type", "size_bytes", "sha256", "uploaded_by", "create_time")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_TYPE_FIELD_NUMBER: _ClassVar[int]
+    SIZE_BYTES_FIELD_NUMBER: _ClassVar[int]
+    SHA256_FIELD_NUMBER: _ClassVar[int]
+    UPLOADED_BY_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    content_type: str
+    size_bytes: int
+    sha256: str
+    uploaded_by: str
+    create_time: _timestamp_pb2.Timestamp
+    def __init__(self, name: _Optional[str] = ..., content_type: _Optional[str] = ..., size_bytes: _Optional[int] = ..., sha256: _Optional[str] = ..., uploaded_by: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class RecordingUpload(_message.Message):
+    __slots__ = ("call", "content_type", "sha256")
+    CALL_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_TYPE_FIELD_NUMBER: _ClassVar[int]
+    SHA256_FIELD_NUMBER: _ClassVar[int]
+    call: str
+    content_type: str
+    sha256: str
+    def __init__(self, call: _Optional[str] = ..., content_type: _Optional[str] = ..., sha256: _Optional[str] = ...) -> None: ...
+
+class UploadCallRecordingRequest(_message.Message):
+    __slots__ = ("upload", "chunk")
+    UPLOAD_FIELD_NUMBER: _ClassVar[int]
+    CHUNK_FIELD_NUMBER: _ClassVar[int]
+    upload: RecordingUpload
+    chunk: bytes
+    def __init__(self, upload: _Optional[_Union[RecordingUpload, _Mapping]] = ..., chunk: _Optional[bytes] = ...) -> None: ...
+
+class DownloadCallRecordingRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class DownloadCallRecordingResponse(_message.Message):
+    __slots__ = ("chunk",)
+    CHUNK_FIELD_NUMBER: _ClassVar[int]
+    chunk: bytes
+    def __init__(self, chunk: _Optional[bytes] = ...) -> None: ...
+
+class GetCallRecordingUrlRequest(_message.Message):
+    __slots__ = ("name", "ttl")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    TTL_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    ttl: _duration_pb2.Duration
+    def __init__(self, name: _Optional[str] = ..., ttl: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ...) -> None: ...
+
+class GetCallRecordingUrlResponse(_message.Message):
+    __slots__ = ("url", "expire_time")
+    URL_FIELD_NUMBER: _ClassVar[int]
+    EXPIRE_TIME_FIELD_NUMBER: _ClassVar[int]
+    url: str
+    expire_time: _timestamp_pb2.Timestamp
+    def __init__(self, url: _Optional[str] = ..., expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...

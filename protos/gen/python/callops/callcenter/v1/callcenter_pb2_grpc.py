@@ -72,6 +72,11 @@ class CallCenterServiceStub:
                 request_serializer=callops_dot_callcenter_dot_v1_dot_callcenter__pb2.StreamAgentEventsRequest.SerializeToString,
                 response_deserializer=callops_dot_callcenter_dot_v1_dot_callcenter__pb2.AgentEvent.FromString,
                 _registered_method=True)
+        self.GetWallboard = channel.unary_unary(
+                '/callops.callcenter.v1.CallCenterService/GetWallboard',
+                request_serializer=callops_dot_callcenter_dot_v1_dot_callcenter__pb2.GetWallboardRequest.SerializeToString,
+                response_deserializer=callops_dot_callcenter_dot_v1_dot_callcenter__pb2.Wallboard.FromString,
+                _registered_method=True)
         self.ReportCallEvent = channel.unary_unary(
                 '/callops.callcenter.v1.CallCenterService/ReportCallEvent',
                 request_serializer=callops_dot_callcenter_dot_v1_dot_callcenter__pb2.ReportCallEventRequest.SerializeToString,
@@ -91,6 +96,21 @@ class CallCenterServiceStub:
                 '/callops.callcenter.v1.CallCenterService/WrapUpCall',
                 request_serializer=callops_dot_callcenter_dot_v1_dot_callcenter__pb2.WrapUpCallRequest.SerializeToString,
                 response_deserializer=callops_dot_callcenter_dot_v1_dot_callcenter__pb2.Call.FromString,
+                _registered_method=True)
+        self.UploadCallRecording = channel.stream_unary(
+                '/callops.callcenter.v1.CallCenterService/UploadCallRecording',
+                request_serializer=callops_dot_callcenter_dot_v1_dot_callcenter__pb2.UploadCallRecordingRequest.SerializeToString,
+                response_deserializer=callops_dot_callcenter_dot_v1_dot_callcenter__pb2.CallRecording.FromString,
+                _registered_method=True)
+        self.DownloadCallRecording = channel.unary_stream(
+                '/callops.callcenter.v1.CallCenterService/DownloadCallRecording',
+                request_serializer=callops_dot_callcenter_dot_v1_dot_callcenter__pb2.DownloadCallRecordingRequest.SerializeToString,
+                response_deserializer=callops_dot_callcenter_dot_v1_dot_callcenter__pb2.DownloadCallRecordingResponse.FromString,
+                _registered_method=True)
+        self.GetCallRecordingUrl = channel.unary_unary(
+                '/callops.callcenter.v1.CallCenterService/GetCallRecordingUrl',
+                request_serializer=callops_dot_callcenter_dot_v1_dot_callcenter__pb2.GetCallRecordingUrlRequest.SerializeToString,
+                response_deserializer=callops_dot_callcenter_dot_v1_dot_callcenter__pb2.GetCallRecordingUrlResponse.FromString,
                 _registered_method=True)
         self.ListCallbacks = channel.unary_unary(
                 '/callops.callcenter.v1.CallCenterService/ListCallbacks',
@@ -186,8 +206,18 @@ class CallCenterServiceServicer:
 
     def StreamAgentEvents(self, request, context):
         """Streams what the agent's desktop must show: the agent now, then the agent
-        again at each status or state change, and each callback reserved for it.
-        Runs until the client cancels.
+        again at each status or state change, each callback reserved for it and
+        each alert addressed to its user. Offers and alerts carry a per-agent
+        sequence: reconnecting with resume_after_sequence replays those not seen
+        that still matter, before live events. Runs until the client cancels.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetWallboard(self, request, context):
+        """The supervisor's wallboard (坐席监控): agents by status and state, the
+        callback backlog with its oldest task, and the inbound calls waiting.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -219,6 +249,31 @@ class CallCenterServiceServicer:
     def WrapUpCall(self, request, context):
         """Records the after-call work of a call (wrap-up code, notes, flags) and
         ends the agent's WRAP_UP state.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UploadCallRecording(self, request_iterator, context):
+        """Uploads the recording of a call (录音): the first message carries the
+        metadata, the others the bytes. The content must hash to the declared
+        SHA-256 and stay within the configured size and types; otherwise nothing is
+        stored. One recording per call; a retry with the same SHA-256 returns it.
+        The call's agent or a supervisor.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DownloadCallRecording(self, request, context):
+        """Streams a call's recording to the call's agent or a supervisor.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetCallRecordingUrl(self, request, context):
+        """A URL to listen to a call's recording without credentials, for a while.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -330,6 +385,11 @@ def add_CallCenterServiceServicer_to_server(servicer, server):
                     request_deserializer=callops_dot_callcenter_dot_v1_dot_callcenter__pb2.StreamAgentEventsRequest.FromString,
                     response_serializer=callops_dot_callcenter_dot_v1_dot_callcenter__pb2.AgentEvent.SerializeToString,
             ),
+            'GetWallboard': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetWallboard,
+                    request_deserializer=callops_dot_callcenter_dot_v1_dot_callcenter__pb2.GetWallboardRequest.FromString,
+                    response_serializer=callops_dot_callcenter_dot_v1_dot_callcenter__pb2.Wallboard.SerializeToString,
+            ),
             'ReportCallEvent': grpc.unary_unary_rpc_method_handler(
                     servicer.ReportCallEvent,
                     request_deserializer=callops_dot_callcenter_dot_v1_dot_callcenter__pb2.ReportCallEventRequest.FromString,
@@ -349,6 +409,21 @@ def add_CallCenterServiceServicer_to_server(servicer, server):
                     servicer.WrapUpCall,
                     request_deserializer=callops_dot_callcenter_dot_v1_dot_callcenter__pb2.WrapUpCallRequest.FromString,
                     response_serializer=callops_dot_callcenter_dot_v1_dot_callcenter__pb2.Call.SerializeToString,
+            ),
+            'UploadCallRecording': grpc.stream_unary_rpc_method_handler(
+                    servicer.UploadCallRecording,
+                    request_deserializer=callops_dot_callcenter_dot_v1_dot_callcenter__pb2.UploadCallRecordingRequest.FromString,
+                    response_serializer=callops_dot_callcenter_dot_v1_dot_callcenter__pb2.CallRecording.SerializeToString,
+            ),
+            'DownloadCallRecording': grpc.unary_stream_rpc_method_handler(
+                    servicer.DownloadCallRecording,
+                    request_deserializer=callops_dot_callcenter_dot_v1_dot_callcenter__pb2.DownloadCallRecordingRequest.FromString,
+                    response_serializer=callops_dot_callcenter_dot_v1_dot_callcenter__pb2.DownloadCallRecordingResponse.SerializeToString,
+            ),
+            'GetCallRecordingUrl': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetCallRecordingUrl,
+                    request_deserializer=callops_dot_callcenter_dot_v1_dot_callcenter__pb2.GetCallRecordingUrlRequest.FromString,
+                    response_serializer=callops_dot_callcenter_dot_v1_dot_callcenter__pb2.GetCallRecordingUrlResponse.SerializeToString,
             ),
             'ListCallbacks': grpc.unary_unary_rpc_method_handler(
                     servicer.ListCallbacks,
@@ -594,6 +669,33 @@ class CallCenterService:
             _registered_method=True)
 
     @staticmethod
+    def GetWallboard(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/callops.callcenter.v1.CallCenterService/GetWallboard',
+            callops_dot_callcenter_dot_v1_dot_callcenter__pb2.GetWallboardRequest.SerializeToString,
+            callops_dot_callcenter_dot_v1_dot_callcenter__pb2.Wallboard.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
     def ReportCallEvent(request,
             target,
             options=(),
@@ -691,6 +793,87 @@ class CallCenterService:
             '/callops.callcenter.v1.CallCenterService/WrapUpCall',
             callops_dot_callcenter_dot_v1_dot_callcenter__pb2.WrapUpCallRequest.SerializeToString,
             callops_dot_callcenter_dot_v1_dot_callcenter__pb2.Call.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UploadCallRecording(request_iterator,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.stream_unary(
+            request_iterator,
+            target,
+            '/callops.callcenter.v1.CallCenterService/UploadCallRecording',
+            callops_dot_callcenter_dot_v1_dot_callcenter__pb2.UploadCallRecordingRequest.SerializeToString,
+            callops_dot_callcenter_dot_v1_dot_callcenter__pb2.CallRecording.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DownloadCallRecording(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/callops.callcenter.v1.CallCenterService/DownloadCallRecording',
+            callops_dot_callcenter_dot_v1_dot_callcenter__pb2.DownloadCallRecordingRequest.SerializeToString,
+            callops_dot_callcenter_dot_v1_dot_callcenter__pb2.DownloadCallRecordingResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetCallRecordingUrl(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/callops.callcenter.v1.CallCenterService/GetCallRecordingUrl',
+            callops_dot_callcenter_dot_v1_dot_callcenter__pb2.GetCallRecordingUrlRequest.SerializeToString,
+            callops_dot_callcenter_dot_v1_dot_callcenter__pb2.GetCallRecordingUrlResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -54,8 +54,14 @@ class CallCenterServiceStub:
     """
     StreamAgentEvents: _grpc.UnaryStreamMultiCallable[_callcenter_pb2.StreamAgentEventsRequest, _callcenter_pb2.AgentEvent]
     """Streams what the agent's desktop must show: the agent now, then the agent
-    again at each status or state change, and each callback reserved for it.
-    Runs until the client cancels.
+    again at each status or state change, each callback reserved for it and
+    each alert addressed to its user. Offers and alerts carry a per-agent
+    sequence: reconnecting with resume_after_sequence replays those not seen
+    that still matter, before live events. Runs until the client cancels.
+    """
+    GetWallboard: _grpc.UnaryUnaryMultiCallable[_callcenter_pb2.GetWallboardRequest, _callcenter_pb2.Wallboard]
+    """The supervisor's wallboard (坐席监控): agents by status and state, the
+    callback backlog with its oldest task, and the inbound calls waiting.
     """
     ReportCallEvent: _grpc.UnaryUnaryMultiCallable[_callcenter_pb2.ReportCallEventRequest, _callcenter_pb2.ReportCallEventResponse]
     """Takes one event of an agent's softphone. Idempotent by (call id, event
@@ -70,6 +76,17 @@ class CallCenterServiceStub:
     """Records the after-call work of a call (wrap-up code, notes, flags) and
     ends the agent's WRAP_UP state.
     """
+    UploadCallRecording: _grpc.StreamUnaryMultiCallable[_callcenter_pb2.UploadCallRecordingRequest, _callcenter_pb2.CallRecording]
+    """Uploads the recording of a call (录音): the first message carries the
+    metadata, the others the bytes. The content must hash to the declared
+    SHA-256 and stay within the configured size and types; otherwise nothing is
+    stored. One recording per call; a retry with the same SHA-256 returns it.
+    The call's agent or a supervisor.
+    """
+    DownloadCallRecording: _grpc.UnaryStreamMultiCallable[_callcenter_pb2.DownloadCallRecordingRequest, _callcenter_pb2.DownloadCallRecordingResponse]
+    """Streams a call's recording to the call's agent or a supervisor."""
+    GetCallRecordingUrl: _grpc.UnaryUnaryMultiCallable[_callcenter_pb2.GetCallRecordingUrlRequest, _callcenter_pb2.GetCallRecordingUrlResponse]
+    """A URL to listen to a call's recording without credentials, for a while."""
     ListCallbacks: _grpc.UnaryUnaryMultiCallable[_callcenter_pb2.ListCallbacksRequest, _callcenter_pb2.ListCallbacksResponse]
     """Lists callback tasks."""
     AcceptCallback: _grpc.UnaryUnaryMultiCallable[_callcenter_pb2.AcceptCallbackRequest, _callcenter_pb2.CallbackTask]
@@ -129,8 +146,14 @@ class CallCenterServiceAsyncStub(CallCenterServiceStub):
     """
     StreamAgentEvents: _aio.UnaryStreamMultiCallable[_callcenter_pb2.StreamAgentEventsRequest, _callcenter_pb2.AgentEvent]  # type: ignore[assignment]
     """Streams what the agent's desktop must show: the agent now, then the agent
-    again at each status or state change, and each callback reserved for it.
-    Runs until the client cancels.
+    again at each status or state change, each callback reserved for it and
+    each alert addressed to its user. Offers and alerts carry a per-agent
+    sequence: reconnecting with resume_after_sequence replays those not seen
+    that still matter, before live events. Runs until the client cancels.
+    """
+    GetWallboard: _aio.UnaryUnaryMultiCallable[_callcenter_pb2.GetWallboardRequest, _callcenter_pb2.Wallboard]  # type: ignore[assignment]
+    """The supervisor's wallboard (坐席监控): agents by status and state, the
+    callback backlog with its oldest task, and the inbound calls waiting.
     """
     ReportCallEvent: _aio.UnaryUnaryMultiCallable[_callcenter_pb2.ReportCallEventRequest, _callcenter_pb2.ReportCallEventResponse]  # type: ignore[assignment]
     """Takes one event of an agent's softphone. Idempotent by (call id, event
@@ -145,6 +168,17 @@ class CallCenterServiceAsyncStub(CallCenterServiceStub):
     """Records the after-call work of a call (wrap-up code, notes, flags) and
     ends the agent's WRAP_UP state.
     """
+    UploadCallRecording: _aio.StreamUnaryMultiCallable[_callcenter_pb2.UploadCallRecordingRequest, _callcenter_pb2.CallRecording]  # type: ignore[assignment]
+    """Uploads the recording of a call (录音): the first message carries the
+    metadata, the others the bytes. The content must hash to the declared
+    SHA-256 and stay within the configured size and types; otherwise nothing is
+    stored. One recording per call; a retry with the same SHA-256 returns it.
+    The call's agent or a supervisor.
+    """
+    DownloadCallRecording: _aio.UnaryStreamMultiCallable[_callcenter_pb2.DownloadCallRecordingRequest, _callcenter_pb2.DownloadCallRecordingResponse]  # type: ignore[assignment]
+    """Streams a call's recording to the call's agent or a supervisor."""
+    GetCallRecordingUrl: _aio.UnaryUnaryMultiCallable[_callcenter_pb2.GetCallRecordingUrlRequest, _callcenter_pb2.GetCallRecordingUrlResponse]  # type: ignore[assignment]
+    """A URL to listen to a call's recording without credentials, for a while."""
     ListCallbacks: _aio.UnaryUnaryMultiCallable[_callcenter_pb2.ListCallbacksRequest, _callcenter_pb2.ListCallbacksResponse]  # type: ignore[assignment]
     """Lists callback tasks."""
     AcceptCallback: _aio.UnaryUnaryMultiCallable[_callcenter_pb2.AcceptCallbackRequest, _callcenter_pb2.CallbackTask]  # type: ignore[assignment]
@@ -243,8 +277,20 @@ class CallCenterServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_abc.Iterator[_callcenter_pb2.AgentEvent], _abc.AsyncIterator[_callcenter_pb2.AgentEvent]]:
         """Streams what the agent's desktop must show: the agent now, then the agent
-        again at each status or state change, and each callback reserved for it.
-        Runs until the client cancels.
+        again at each status or state change, each callback reserved for it and
+        each alert addressed to its user. Offers and alerts carry a per-agent
+        sequence: reconnecting with resume_after_sequence replays those not seen
+        that still matter, before live events. Runs until the client cancels.
+        """
+
+    @_abc_1.abstractmethod
+    def GetWallboard(
+        self,
+        request: _callcenter_pb2.GetWallboardRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_callcenter_pb2.Wallboard, _abc.Awaitable[_callcenter_pb2.Wallboard]]:
+        """The supervisor's wallboard (坐席监控): agents by status and state, the
+        callback backlog with its oldest task, and the inbound calls waiting.
         """
 
     @_abc_1.abstractmethod
@@ -283,6 +329,35 @@ class CallCenterServiceServicer(metaclass=_abc_1.ABCMeta):
         """Records the after-call work of a call (wrap-up code, notes, flags) and
         ends the agent's WRAP_UP state.
         """
+
+    @_abc_1.abstractmethod
+    def UploadCallRecording(
+        self,
+        request_iterator: _MaybeAsyncIterator[_callcenter_pb2.UploadCallRecordingRequest],
+        context: _ServicerContext,
+    ) -> _typing.Union[_callcenter_pb2.CallRecording, _abc.Awaitable[_callcenter_pb2.CallRecording]]:
+        """Uploads the recording of a call (录音): the first message carries the
+        metadata, the others the bytes. The content must hash to the declared
+        SHA-256 and stay within the configured size and types; otherwise nothing is
+        stored. One recording per call; a retry with the same SHA-256 returns it.
+        The call's agent or a supervisor.
+        """
+
+    @_abc_1.abstractmethod
+    def DownloadCallRecording(
+        self,
+        request: _callcenter_pb2.DownloadCallRecordingRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_abc.Iterator[_callcenter_pb2.DownloadCallRecordingResponse], _abc.AsyncIterator[_callcenter_pb2.DownloadCallRecordingResponse]]:
+        """Streams a call's recording to the call's agent or a supervisor."""
+
+    @_abc_1.abstractmethod
+    def GetCallRecordingUrl(
+        self,
+        request: _callcenter_pb2.GetCallRecordingUrlRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_callcenter_pb2.GetCallRecordingUrlResponse, _abc.Awaitable[_callcenter_pb2.GetCallRecordingUrlResponse]]:
+        """A URL to listen to a call's recording without credentials, for a while."""
 
     @_abc_1.abstractmethod
     def ListCallbacks(
