@@ -60,7 +60,9 @@ def build_server(
     server = grpc.aio.server(
         interceptors=interceptors,
         options=[
-            ("grpc.so_reuseport", 1),
+            # Shared only by our own worker processes: with one process, another server
+            # binding the same port must fail rather than silently take half the calls.
+            ("grpc.so_reuseport", 1 if settings.grpc_workers > 1 else 0),
             ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
             ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
         ],
