@@ -38,7 +38,9 @@ FAST_FAIL = {"broker_transport_options": {"visibility_timeout": 3600, "max_retri
 worker_app = make_celery("alerts", os.environ.get(BROKER_ENV, "redis://127.0.0.1:1/0"))
 
 
-@worker_app.task(name="alerts.handle_event")
+# shared=False: a shared task would replace the real alerts.handle_event in every Celery app
+# made later in this test process (the alerts service's worker tests).
+@worker_app.task(name="alerts.handle_event", shared=False)
 def handle_event(event_id: str, topic: str, payload: dict[str, Any]) -> None:
     with redis.Redis.from_url(worker_app.conf.broker_url) as client:
         client.hincrby(HANDLED, event_id, 1)
