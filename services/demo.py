@@ -11,7 +11,7 @@ import hashlib
 import io
 import random
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -65,6 +65,16 @@ CUSTOMERS = (
 )
 # fmt: on
 
+
+def _blank(key: str, display_name: str, type_: Any, **more: Any) -> ct.TemplateBlank:
+    """A blank every contract drafted from the template must fill in."""
+    return ct.TemplateBlank(key=key, display_name=display_name, type=type_, required=True, **more)
+
+
+COURTS = ("上海仲裁委员会", "北京仲裁委员会", "深圳国际仲裁院")
+# Both templates end with the arbitration clause, so both ask for the court.
+COURT_BLANK = _blank("court", "仲裁机构", ct.TemplateBlank.TYPE_CHOICE, choices=COURTS)
+
 TEMPLATES = (
     ct.ContractTemplate(
         display_name="产品销售合同（示范文本）",
@@ -81,25 +91,9 @@ TEMPLATES = (
             "第六条 争议解决：因本合同发生的争议，双方协商不成的，提交{{court}}仲裁。",
         ],
         blanks=[
-            ct.TemplateBlank(
-                key="delivery_date",
-                display_name="交货日期",
-                type=ct.TemplateBlank.TYPE_DATE,
-                required=True,
-            ),
-            ct.TemplateBlank(
-                key="delivery_place",
-                display_name="交货地点",
-                type=ct.TemplateBlank.TYPE_TEXT,
-                required=True,
-            ),
-            ct.TemplateBlank(
-                key="court",
-                display_name="仲裁机构",
-                type=ct.TemplateBlank.TYPE_CHOICE,
-                required=True,
-                choices=["上海仲裁委员会", "北京仲裁委员会", "深圳国际仲裁院"],
-            ),
+            _blank("delivery_date", "交货日期", ct.TemplateBlank.TYPE_DATE),
+            _blank("delivery_place", "交货地点", ct.TemplateBlank.TYPE_TEXT),
+            COURT_BLANK,
         ],
     ),
     ct.ContractTemplate(
@@ -113,25 +107,9 @@ TEMPLATES = (
             "第五条 争议解决：因本合同发生的争议，双方协商不成的，提交{{court}}仲裁。",
         ],
         blanks=[
-            ct.TemplateBlank(
-                key="service_scope",
-                display_name="服务内容",
-                type=ct.TemplateBlank.TYPE_TEXT,
-                required=True,
-            ),
-            ct.TemplateBlank(
-                key="response_hours",
-                display_name="响应时限（小时）",
-                type=ct.TemplateBlank.TYPE_NUMBER,
-                required=True,
-            ),
-            ct.TemplateBlank(
-                key="court",
-                display_name="仲裁机构",
-                type=ct.TemplateBlank.TYPE_CHOICE,
-                required=True,
-                choices=["上海仲裁委员会", "北京仲裁委员会", "深圳国际仲裁院"],
-            ),
+            _blank("service_scope", "服务内容", ct.TemplateBlank.TYPE_TEXT),
+            _blank("response_hours", "响应时限（小时）", ct.TemplateBlank.TYPE_NUMBER),
+            COURT_BLANK,
         ],
     ),
 )
@@ -158,7 +136,6 @@ CONTRACTS: tuple[tuple[int, int, str, list[tuple[str, str, int, str, int]], int,
     (4, 0, "仓储自动化设备采购合同", [("AGV小车", "AGV-300", 8, "台", 52000)], S.STATE_REJECTED, 30, 12),  # noqa: E501
 )
 # fmt: on
-COURTS = ("上海仲裁委员会", "北京仲裁委员会", "深圳国际仲裁院")
 
 # (user, 姓名, extension, team, skills, status after loading)
 AGENTS = (
@@ -239,15 +216,7 @@ class DemoSummary:
     missed_calls: int = 0
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "customers": self.customers,
-            "templates": self.templates,
-            "contracts": self.contracts,
-            "documents": self.documents,
-            "agents": self.agents,
-            "calls": self.calls,
-            "missed_calls": self.missed_calls,
-        }
+        return asdict(self)
 
 
 class DemoLoader:

@@ -113,8 +113,9 @@ def _secret(data: Path) -> str:
         return os.environ["CALLOPS_JWT_SECRET"]
     path = data / "jwt-secret"
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
+        # Created owner-only, so that the secret is never readable by others, even briefly.
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as out:
+            out.write(secrets.token_urlsafe(48))
     return path.read_text().strip()
 
 
@@ -242,6 +243,13 @@ def _migrate(layout: Layout, python: str, common: dict[str, str]) -> None:
         print(f"  migrated {name}", flush=True)
 
 
+def _address(layout: Layout, component: Component) -> str:
+    """Where a component listens; workers and beats listen nowhere."""
+    if component.name == "redis":
+        return f"127.0.0.1:{layout.redis_port}"
+    return f"127.0.0.1:{component.grpc_port}" if component.grpc_port else ""
+
+
 def _beat_started(component: Component) -> bool:
     assert component.beat_schedule is not None
     schedule = component.beat_schedule
@@ -299,10 +307,8 @@ class Supervisor:
 
     def _ready(self, component: Component) -> None:
         component.ready = True
-        where = f"127.0.0.1:{component.grpc_port}" if component.grpc_port else ""
-        if component.name == "redis":
-            where = f"127.0.0.1:{self.layout.redis_port}"
         took = time.monotonic() - component.started
+        where = _address(self.layout, component)
         print(f"  ready  {component.name:<18} {took:5.1f} s  {where}", flush=True)
 
     def _check_alive(self) -> None:
@@ -401,11 +407,8 @@ def _announce(layout: Layout, components: list[Component], secret: str) -> None:
     token = issue_token(settings, "admin", ["admin"], "", 12 * 3600)
     print("\ncallops is running (Ctrl-C stops everything)")
     for component in components:
-        where = f"127.0.0.1:{component.grpc_port}" if component.grpc_port else ""
-        if component.name == "redis":
-            where = f"127.0.0.1:{layout.redis_port}"
         pid = component.process.pid if component.process else "-"
-        print(f"  {component.name:<18} pid {pid:<8} {where}")
+        print(f"  {component.name:<18} pid {pid:<8} {_address(layout, component)}")
     print(f"\nLogs: {layout.data / 'logs'}")
     print(
         "\nAn admin token for 12 hours (more: `callops token --user ID --role ROLE`, which\n"

@@ -40,6 +40,7 @@ from services.customer.config import CustomerSettings
 from services.customer.entrypoints import servicer as customer_servicer
 from services.softphone.bridge import Bridge, Display, ScreenPopShown
 from services.softphone.events import decode_netstrings, encode_netstring
+from services.softphone.spool import Spool
 
 BARESIP = shutil.which("baresip") or "/usr/bin/baresip"
 START_TIMEOUT_S = 15.0
@@ -377,6 +378,28 @@ class Shown:
             lambda task, uri: self.dialled.append((task.name, uri)),
             self.notes.append,
         )
+
+
+def agent_one_bridge(
+    stack: CallCenterStack, agent_phone: Softphone, agent1: str, spool: Spool, shown: Shown
+) -> Bridge:
+    """The bridge beside agent 1's softphone, reporting as agent 1."""
+    return Bridge(
+        agent_phone.ctrl_address,
+        stack.address,
+        token("agent.one", "agent"),
+        agent1,
+        spool,
+        shown.display(),
+    )
+
+
+async def completed_callback(stub: Any) -> pb.CallbackTask | None:
+    """The first completed callback task, once there is one (for eventually())."""
+    reply = await stub.ListCallbacks(
+        pb.ListCallbacksRequest(filter="state = STATE_COMPLETED"), metadata=BOSS, timeout=10
+    )
+    return reply.callbacks[0] if reply.callbacks else None
 
 
 async def setup_agents(stack: CallCenterStack, agent_phone: Softphone) -> tuple[str, str, str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterator
+from functools import partial
 from typing import Annotated, Any
 
 import typer
@@ -12,7 +13,8 @@ import typer
 from callops.callcenter.v1 import callcenter_pb2 as pb
 from callops.callcenter.v1 import callcenter_pb2_grpc
 from services.cli import output, values
-from services.cli.session import current, rpc_failures
+from services.cli.session import call as call_service
+from services.cli.session import current, every_page, rpc_failures
 
 app = typer.Typer(no_args_is_help=True, help="Call-center agents (坐席) and their callbacks.")
 
@@ -21,10 +23,7 @@ def stub() -> callcenter_pb2_grpc.CallCenterServiceStub:
     return callcenter_pb2_grpc.CallCenterServiceStub(current().channel("callcenter"))
 
 
-def call(method: Any, request: Any) -> Any:
-    session = current()
-    with rpc_failures("callcenter"):
-        return method(request, metadata=session.metadata(), timeout=session.timeout)
+call = partial(call_service, "callcenter")
 
 
 def agent_row(a: pb.Agent) -> tuple[str, ...]:
@@ -77,19 +76,15 @@ def list_agents(
     team: Annotated[str, typer.Option(help="only this team")] = "",
 ) -> None:
     """The wallboard: every agent with its status and state."""
-    found: list[pb.Agent] = []
-    token = ""
-    while True:
-        page = call(
+    found = every_page(
+        lambda token: call(
             stub().ListAgents,
             pb.ListAgentsRequest(
                 page_size=500, page_token=token, filter=f'team = "{team}"' if team else ""
             ),
-        )
-        found += page.agents
-        token = page.next_page_token
-        if not token:
-            break
+        ),
+        "agents",
+    )
     table = output.rows("坐席", AGENT_COLUMNS, map(agent_row, found))
     output.emit(pb.ListAgentsResponse(agents=found), [table])
 
@@ -140,7 +135,7 @@ _CALLBACK_COLUMNS = ["callback", "number", "customer", "missed", "state", "agent
 
 
 def _callback_row(task: pb.CallbackTask) -> tuple[Any, ...]:
-    due = task.due_time.ToDatetime().strftime("%Y-%m-%d %H:%M") if task.HasField("due_time") else ""
+    due = output.moment(task.due_time) if task.HasField("due_time") else ""
     return (
         task.name,
         task.phone_number,

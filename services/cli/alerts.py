@@ -9,18 +9,13 @@ import typer
 from callops.alerts.v1 import alerts_pb2 as pb
 from callops.alerts.v1 import alerts_pb2_grpc
 from services.cli import output, values
-from services.cli.session import current, rpc_failures
+from services.cli.session import call, current
 
 app = typer.Typer(no_args_is_help=True, help="Alerts (预警提醒): payments, expiry, approvals...")
 
 
-def _call(method_name: str, request: Any) -> Any:
-    session = current()
-    stub = alerts_pb2_grpc.AlertServiceStub(session.channel("alerts"))
-    with rpc_failures("alerts"):
-        return getattr(stub, method_name)(
-            request, metadata=session.metadata(), timeout=session.timeout
-        )
+def _stub() -> alerts_pb2_grpc.AlertServiceStub:
+    return alerts_pb2_grpc.AlertServiceStub(current().channel("alerts"))
 
 
 def _row(a: pb.Alert) -> tuple[Any, ...]:
@@ -61,8 +56,9 @@ def list_alerts(
         terms.append(
             f"kind = {pb.Alert.Kind.Name(values.choice(pb.Alert.Kind, 'KIND', kind, '--kind'))}"
         )
-    answer = _call(
-        "ListAlerts",
+    answer = call(
+        "alerts",
+        _stub().ListAlerts,
         pb.ListAlertsRequest(
             recipient=values.user(recipient) if recipient else "",
             page_size=limit,
@@ -75,7 +71,9 @@ def list_alerts(
 @app.command()
 def ack(name: Annotated[str, typer.Argument(help="alerts/ID")]) -> None:
     """Acknowledge one of your alerts: seen and handled."""
-    alert = _call(
-        "AcknowledgeAlert", pb.AcknowledgeAlertRequest(name=values.resource("alerts", name))
+    alert = call(
+        "alerts",
+        _stub().AcknowledgeAlert,
+        pb.AcknowledgeAlertRequest(name=values.resource("alerts", name)),
     )
     output.emit(alert, [_table([alert])])

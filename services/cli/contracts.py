@@ -8,6 +8,7 @@ import os
 import sys
 import uuid
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -26,7 +27,15 @@ from rich.progress import (
 from callops.contract.v1 import contract_pb2 as pb
 from callops.contract.v1 import contract_pb2_grpc
 from services.cli import output, values
-from services.cli.session import INVALID_ARGUMENT, NOT_FOUND, current, fail, rpc_failures
+from services.cli.session import (
+    INVALID_ARGUMENT,
+    NOT_FOUND,
+    current,
+    every_page,
+    fail,
+    rpc_failures,
+)
+from services.cli.session import call as call_service
 
 app = typer.Typer(no_args_is_help=True, help="Contracts (合同): lifecycle, documents, history.")
 
@@ -43,10 +52,7 @@ def _name(value: str) -> str:
     return values.resource("contracts", value)
 
 
-def _call(method: Any, request: Any) -> Any:
-    session = current()
-    with rpc_failures("contract"):
-        return method(request, metadata=session.metadata(), timeout=session.timeout)
+_call = partial(call_service, "contract")
 
 
 def _state(contract: pb.Contract) -> str:
@@ -345,17 +351,13 @@ def sign(
 @app.command()
 def history(name: Annotated[str, typer.Argument(help="contracts/ID")]) -> None:
     """Every change of the contract: who, when, before and after."""
-    entries: list[pb.HistoryEntry] = []
-    token = ""
-    while True:
-        page = _call(
+    entries: list[pb.HistoryEntry] = every_page(
+        lambda token: _call(
             _stub().ListContractHistory,
             pb.ListContractHistoryRequest(name=_name(name), page_size=500, page_token=token),
-        )
-        entries += page.entries
-        token = page.next_page_token
-        if not token:
-            break
+        ),
+        "entries",
+    )
     answer = pb.ListContractHistoryResponse(entries=entries)
     output.emit(
         answer,
@@ -365,7 +367,7 @@ def history(name: Annotated[str, typer.Argument(help="contracts/ID")]) -> None:
                 ["when", "action", "actor", "after"],
                 (
                     (
-                        e.create_time.ToDatetime().strftime("%Y-%m-%d %H:%M:%S"),
+                        output.moment(e.create_time, "%Y-%m-%d %H:%M:%S"),
                         e.action,
                         e.actor,
                         e.after_json,
@@ -450,17 +452,13 @@ def _document_table(documents: list[pb.Document]) -> Any:
 
 
 def _documents(parent: str) -> list[pb.Document]:
-    found: list[pb.Document] = []
-    token = ""
-    while True:
-        page = _call(
+    return every_page(
+        lambda token: _call(
             _stub().ListDocuments,
             pb.ListDocumentsRequest(parent=parent, page_size=500, page_token=token),
-        )
-        found += page.documents
-        token = page.next_page_token
-        if not token:
-            return found
+        ),
+        "documents",
+    )
 
 
 @app.command()
@@ -484,11 +482,19 @@ def download(
     meta = next((d for d in _documents(parent) if d.name == document), None)
     if meta is None:
         fail(f"NOT_FOUND: no document {document}", NOT_FOUND)
-    target = output_path or Path(meta.filename)
-    partial = target.with_name(target.name + ".part")
+    # The stored name is whatever the uploader gave: only its last part, never a path.
+    stored = Path(meta.filename).name
+    target = output_path or Path(
+        stored if stored not in ("", ".", "..") else meta.name.split("/")[-1]
+    )
+    part_file = target.with_name(target.name + ".part")
     digest = hashlib.sha256()
     session = current()
-    with _progress() as progress, partial.open("wb") as f:
+    try:
+        out = part_file.open("wb")
+    except OSError as error:
+        fail(f"cannot write {part_file}: {error.strerror}")
+    with _progress() as progress, out as f:
         task = progress.add_task(f"downloading {meta.filename}", total=meta.size_bytes)
         try:
             with rpc_failures("contract"):
@@ -499,12 +505,12 @@ def download(
                     digest.update(reply.chunk)
                     progress.advance(task, len(reply.chunk))
         except SystemExit:
-            partial.unlink(missing_ok=True)
+            part_file.unlink(missing_ok=True)
             raise
     if digest.hexdigest() != meta.sha256:
-        partial.unlink(missing_ok=True)
+        part_file.unlink(missing_ok=True)
         fail(f"the download of {document} does not match its SHA-256; nothing written")
-    os.replace(partial, target)
+    os.replace(part_file, target)
     result = {"document": document, "path": str(target), "size_bytes": meta.size_bytes,
               "sha256": meta.sha256}  # fmt: skip
     output.emit(result, [f"{document} -> {target} ({meta.size_bytes:,} bytes, SHA-256 ok)"])

@@ -11,7 +11,7 @@ import typer
 from callops.customer.v1 import customer_pb2 as pb
 from callops.customer.v1 import customer_pb2_grpc
 from services.cli import output, values
-from services.cli.session import current, rpc_failures
+from services.cli.session import call, current
 
 app = typer.Typer(no_args_is_help=True, help="Customers (客户档案) and their contacts.")
 
@@ -43,9 +43,7 @@ def _customer_view(customer: pb.Customer) -> Iterator[Any]:
             ),
             (
                 "annual amount",
-                output.money(
-                    customer.annual_contract_amount, customer.HasField("annual_contract_amount")
-                )
+                output.money(customer.annual_contract_amount)
                 if customer.HasField("annual_contract_amount")
                 else "",
             ),
@@ -113,9 +111,7 @@ def create(
         request_id=request_id or str(uuid.uuid4()),
         allow_duplicate=allow_duplicate,
     )
-    session = current()
-    with rpc_failures("customer"):
-        made = _stub().CreateCustomer(request, metadata=session.metadata(), timeout=session.timeout)
+    made = call("customer", _stub().CreateCustomer, request)
     output.emit(made, _customer_view(made))
 
 
@@ -124,13 +120,9 @@ def find_phone(
     phone_number: Annotated[str, typer.Argument(help="any common format: 13800138000, 010-...")],
 ) -> None:
     """Who owns a phone number (screen-pop lookup)."""
-    session = current()
-    with rpc_failures("customer"):
-        found = _stub().LookupByPhone(
-            pb.LookupByPhoneRequest(phone_number=phone_number),
-            metadata=session.metadata(),
-            timeout=session.timeout,
-        )
+    found = call(
+        "customer", _stub().LookupByPhone, pb.LookupByPhoneRequest(phone_number=phone_number)
+    )
 
     def human() -> Iterator[Any]:
         if not found.matches:
@@ -157,11 +149,9 @@ def find_phone(
 @app.command()
 def show(name: Annotated[str, typer.Argument(help="customers/ID or ID")]) -> None:
     """Show a customer with its contacts."""
-    session = current()
-    with rpc_failures("customer"):
-        customer = _stub().GetCustomer(
-            pb.GetCustomerRequest(name=values.resource("customers", name)),
-            metadata=session.metadata(),
-            timeout=session.timeout,
-        )
+    customer = call(
+        "customer",
+        _stub().GetCustomer,
+        pb.GetCustomerRequest(name=values.resource("customers", name)),
+    )
     output.emit(customer, _customer_view(customer))

@@ -35,7 +35,10 @@ def load() -> None:
             output.rows(
                 "demo contracts",
                 ["contract", "number", "state"],
-                ((c["name"], c["number"], c["state"]) for c in summary.contracts),
+                (
+                    (c["name"], c["number"], output.enum_label(c["state"], "STATE"))
+                    for c in summary.contracts
+                ),
             ),
             f"templates: {', '.join(summary.templates)}",
             f"{len(summary.customers)} customers, {len(summary.agents)} agents, "

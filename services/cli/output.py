@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterable, Sequence
+from datetime import UTC
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from google.protobuf.json_format import MessageToDict
 from google.protobuf.message import Message
+from google.protobuf.timestamp_pb2 import Timestamp
 from google.type import date_pb2, money_pb2
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from services.cli.session import current
+from services.cli.session import USAGE, current, fail
 
 _EM = re.compile(r"<em>(.*?)</em>", re.S)
 
@@ -81,6 +85,17 @@ def day(value: date_pb2.Date) -> str:
     if not value.year:
         return ""
     return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+
+
+def moment(value: Timestamp, pattern: str = "%Y-%m-%d %H:%M") -> str:
+    """A time as the company reads it: in CALLOPS_TIMEZONE (the services' setting, by default
+    Asia/Shanghai), not in UTC nor in whatever zone the terminal happens to be set to."""
+    zone_name = os.environ.get("CALLOPS_TIMEZONE", "Asia/Shanghai")
+    try:
+        zone = ZoneInfo(zone_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        fail(f"CALLOPS_TIMEZONE={zone_name!r} is not a time zone such as Asia/Shanghai", USAGE)
+    return value.ToDatetime(tzinfo=UTC).astimezone(zone).strftime(pattern)
 
 
 def enum_label(full_name: str, prefix: str) -> str:

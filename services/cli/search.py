@@ -10,7 +10,7 @@ from rich.text import Text
 from callops.search.v1 import search_pb2 as pb
 from callops.search.v1 import search_pb2_grpc
 from services.cli import output
-from services.cli.session import current, rpc_failures
+from services.cli.session import call, current
 
 
 def search(
@@ -28,9 +28,7 @@ def search(
     request = pb.SearchContractsRequest(
         query=query,
         filter=pb.ContractFilter(
-            states=[
-                s if s.startswith("STATE_") else f"STATE_{s}" for s in map(str.upper, state or [])
-            ],
+            states=[_state(s) for s in state or []],
             departments=department or [],
             customers=customer or [],
         ),
@@ -38,12 +36,16 @@ def search(
         page_size=limit,
         page_token=page_token,
     )
-    session = current()
-    with rpc_failures("search"):
-        answer = search_pb2_grpc.SearchServiceStub(session.channel("search")).SearchContracts(
-            request, metadata=session.metadata(), timeout=session.timeout
-        )
+    stub = search_pb2_grpc.SearchServiceStub(current().channel("search"))
+    answer = call("search", stub.SearchContracts, request)
     output.emit(answer, _human(answer))
+
+
+def _state(text: str) -> str:
+    """`active`, `pending-approval` or `STATE_ACTIVE` -> the state's enum name; the service
+    names the allowed ones when it is none of them."""
+    wanted = text.strip().upper().replace("-", "_")
+    return wanted if wanted.startswith("STATE_") else f"STATE_{wanted}"
 
 
 def _human(answer: pb.SearchContractsResponse) -> list[Any]:

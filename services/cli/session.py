@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import grpc
 import typer
@@ -134,3 +134,23 @@ def rpc_failures(service: str = "") -> Iterator[None]:
     except grpc.RpcError as error:
         line, code = describe(error, service)
         fail(line, code)
+
+
+def call(service: str, method: Any, request: Any) -> Any:
+    """One unary call of `service` with the session's token and timeout; a failure exits."""
+    session = current()
+    with rpc_failures(service):
+        return method(request, metadata=session.metadata(), timeout=session.timeout)
+
+
+def every_page(fetch: Callable[[str], Any], results: str) -> list[Any]:
+    """Follows next_page_token from the first page to the last: `fetch(token)` asks for one
+    page, `results` names its repeated field."""
+    found: list[Any] = []
+    token = ""
+    while True:
+        page = fetch(token)
+        found += getattr(page, results)
+        token = page.next_page_token
+        if not token:
+            return found

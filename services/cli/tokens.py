@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from services.cli.session import fail
+from services.cli.session import USAGE, fail
 from services.common.auth import issue_token
 from services.common.config import ServiceSettings, load_settings
 from services.common.rights import ROLES
@@ -20,7 +20,10 @@ def local_settings() -> ServiceSettings:
         return load_settings(ServiceSettings)
     kept = Path(os.environ.get("CALLOPS_DATA_DIR", "var")) / "jwt-secret"
     if not kept.is_file():
-        fail(f"no CALLOPS_JWT_SECRET and no {kept}: set the secret, or start `make run` first", 2)
+        fail(
+            f"no CALLOPS_JWT_SECRET and no {kept}: set the secret, or start `make run` first",
+            USAGE,
+        )
     return load_settings(ServiceSettings, jwt_secret=kept.read_text().strip())
 
 

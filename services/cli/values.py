@@ -40,9 +40,9 @@ def money(text: str, param: str) -> money_pb2.Money:
     try:
         amount = Decimal(text.replace(",", "").replace("¥", "").strip())
     except InvalidOperation:
-        raise typer.BadParameter(
-            f"{text!r} is not an amount such as 150000.00", param_hint=param
-        ) from None
+        amount = Decimal("NaN")
+    if not amount.is_finite():  # Decimal reads "NaN" and "Infinity" too
+        raise typer.BadParameter(f"{text!r} is not an amount such as 150000.00", param_hint=param)
     units = int(amount)
     return money_pb2.Money(currency_code="CNY", units=units, nanos=int((amount - units) * NANOS))
 

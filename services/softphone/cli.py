@@ -44,10 +44,11 @@ def terminal_display() -> Display:
 def bridge(
     agent: Annotated[str, typer.Option(help="the logged-in agent, agents/{id}")],
     token: Annotated[str, typer.Option(envvar="CALLOPS_TOKEN", help="the agent's bearer token")],
-    baresip: Annotated[str, typer.Option(help="baresip's ctrl_tcp host:port")] = ("127.0.0.1:4444"),
-    callcenter: Annotated[str, typer.Option(help="the call center's gRPC address")] = (
-        "127.0.0.1:50053"
-    ),
+    baresip: Annotated[str, typer.Option(help="baresip's ctrl_tcp host:port")] = "127.0.0.1:4444",
+    callcenter: Annotated[
+        str,
+        typer.Option(envvar="CALLOPS_CALLCENTER_ADDRESS", help="the call center's gRPC address"),
+    ] = "127.0.0.1:50053",
     spool: Annotated[
         Path, typer.Option(help="SQLite file keeping events the service has not acknowledged")
     ] = Path("var/softphone-spool.db"),
@@ -64,7 +65,8 @@ def bridge(
     """Report baresip's call events for the agent, show screen-pops, dial accepted callbacks."""
     if not agent.startswith("agents/"):
         raise typer.BadParameter("must be agents/{id}", param_hint="--agent")
-    if ":" not in baresip:
+    host, _, port = baresip.rpartition(":")
+    if not host or not port.isdigit():
         raise typer.BadParameter("must be host:port", param_hint="--baresip")
     logging.basicConfig(level=logging.WARNING)
     spool.parent.mkdir(parents=True, exist_ok=True)

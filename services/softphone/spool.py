@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from pathlib import Path
+from typing import Literal
 
 from callops.callcenter.v1 import callcenter_pb2 as pb
 
@@ -38,8 +39,9 @@ class Spool:
     lost acknowledgement changes nothing there."""
 
     def __init__(self, path: Path | str) -> None:
+        # Usable from any thread, one at a time (the lock); each `with self._db` block is
+        # one transaction.
         self._db = sqlite3.connect(str(path), check_same_thread=False)
-        # `with self._db` commits each change in one transaction (sqlite3 opens it)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
@@ -91,16 +93,15 @@ class Spool:
                 )
 
     def answered(self, call_id: str) -> bool:
-        with self._lock:
-            row = self._db.execute(
-                "SELECT answered FROM known_call WHERE call_id = ?", (call_id,)
-            ).fetchone()
-        return bool(row and row[0])
+        return self._known(call_id, "answered")
 
     def ended(self, call_id: str) -> bool:
+        return self._known(call_id, "ended")
+
+    def _known(self, call_id: str, flag: Literal["answered", "ended"]) -> bool:
         with self._lock:
             row = self._db.execute(
-                "SELECT ended FROM known_call WHERE call_id = ?", (call_id,)
+                f"SELECT {flag} FROM known_call WHERE call_id = ?", (call_id,)
             ).fetchone()
         return bool(row and row[0])
 

@@ -10,12 +10,11 @@ from datetime import UTC, date, datetime, timedelta
 import pytest_asyncio
 
 from services.alerts.bootstrap import AlertApp
-from services.alerts.entrypoints.servicer import POLICY, SERVICE, add_to_server
+from services.alerts.entrypoints import servicer as alerts_servicer
 from services.alerts.service_layer import projection
 from services.alerts.service_layer.scans import run_scans
-from services.common.server import ServiceRegistration, build_server
 from tests.alerts_fixtures import FakeContracts, contract, seed_directory
-from tests.e2e.test_cli_customers import Cli
+from tests.e2e.test_cli_customers import Cli, serve
 
 START = date(2026, 3, 2)
 NINE = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
@@ -35,13 +34,7 @@ async def alerts_cli(
         {"contract": "contracts/c0001", "action": "updated"}, NINE,
     )  # fmt: skip
     run_scans(app.engine, app.rules, NINE)
-    servicer = app.servicer()
-    server, _, port = build_server(
-        app.settings,
-        ServiceRegistration([SERVICE], lambda s: add_to_server(servicer, s), POLICY),
-        access_log=False,
-    )
-    await server.start()
+    server, port = await serve(app.settings, alerts_servicer, app.servicer())
     yield Cli(app.settings, {"alerts": f"127.0.0.1:{port}"})
     await server.stop(None)
 

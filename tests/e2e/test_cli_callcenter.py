@@ -13,12 +13,11 @@ import pytest_asyncio
 
 from services.callcenter.adapters.customer_client import GrpcCustomerDirectory
 from services.callcenter.entrypoints import servicer as callcenter_servicer
-from services.common.server import ServiceRegistration, build_server
 from services.customer.bootstrap import CustomerApp
 from services.customer.entrypoints import servicer as customer_servicer
 from tests.callcenter_fixtures import make_callcenter_app
 from tests.customer_fixtures import Clock, RecordingPublisher
-from tests.e2e.test_cli_customers import WEST_LAKE, Cli, create_west_lake
+from tests.e2e.test_cli_customers import WEST_LAKE, Cli, create_west_lake, serve
 
 SUPERVISOR: dict[str, Any] = {"as_": ("supervisor",), "user": "zhu.guan"}
 AGENT: dict[str, Any] = {"as_": ("agent",), "user": "wang.wu"}
@@ -30,32 +29,14 @@ async def desk(
 ) -> AsyncIterator[Cli]:
     """The customer service and the call center (screen-pop through a real gRPC client,
     callbacks offered by its in-process assigner) on loopback ports."""
-    cust_servicer = customer_app.servicer()
-    cust_server, _, cust_port = build_server(
-        customer_app.settings,
-        ServiceRegistration(
-            [customer_servicer.SERVICE],
-            lambda s: customer_servicer.add_to_server(cust_servicer, s),
-            customer_servicer.POLICY,
-        ),
-        access_log=False,
+    cust_server, cust_port = await serve(
+        customer_app.settings, customer_servicer, customer_app.servicer()
     )
-    await cust_server.start()
     directory = GrpcCustomerDirectory(f"127.0.0.1:{cust_port}")
     app = make_callcenter_app(
         f"sqlite:///{tmp_path / 'callcenter.db'}", clock, publisher, directory
     )
-    servicer = app.servicer()
-    server, _, port = build_server(
-        app.settings,
-        ServiceRegistration(
-            [callcenter_servicer.SERVICE],
-            lambda s: callcenter_servicer.add_to_server(servicer, s),
-            callcenter_servicer.POLICY,
-        ),
-        access_log=False,
-    )
-    await server.start()
+    server, port = await serve(app.settings, callcenter_servicer, app.servicer())
     assert app.assigner is not None
     assigner = asyncio.create_task(app.assigner.run())
     yield Cli(

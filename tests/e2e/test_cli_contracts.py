@@ -12,10 +12,9 @@ from typing import Any
 import pytest_asyncio
 from docx import Document as DocxDocument
 
-from services.common.server import ServiceRegistration, build_server
 from services.contract.entrypoints import servicer as contract_servicer
 from tests.contract_fixtures import ContractCaller
-from tests.e2e.test_cli_customers import Cli, cli_for, create_west_lake
+from tests.e2e.test_cli_customers import Cli, cli_for, create_west_lake, serve
 
 TEMPLATE = {
     "display_name": "产品销售合同（示范文本）",
@@ -44,17 +43,9 @@ LEGAL: dict[str, Any] = {"as_": ("legal",), "user": "fa.wu", "department": "法�
 async def cli(grpc_contract: ContractCaller) -> Any:
     """The CLI with both services' addresses: the contract service is served a second
     time, on a port the test knows, from the same app."""
-    servicer = grpc_contract.app.servicer()
-    server, _, port = build_server(
-        grpc_contract.settings,
-        ServiceRegistration(
-            [contract_servicer.SERVICE],
-            lambda s: contract_servicer.add_to_server(servicer, s),
-            contract_servicer.POLICY,
-        ),
-        access_log=False,
+    server, port = await serve(
+        grpc_contract.settings, contract_servicer, grpc_contract.app.servicer()
     )
-    await server.start()
     yield cli_for(grpc_contract, contract=f"127.0.0.1:{port}")
     await server.stop(None)
 
@@ -135,6 +126,11 @@ async def test_draft_approve_sign_and_store_the_document(
     got = await cli.json("contracts", "download", document["name"], "-o", str(target))
     assert got["path"] == str(target) and target.read_bytes() == content
     assert not list(tmp_path.glob("*.part"))
+    # A stored name is the uploader's word: one that names no file is not written through.
+    dots = await cli.json("contracts", "upload", name, str(original), "--filename", "..")
+    fetched = await cli.json("contracts", "download", dots["name"])
+    document_id = dots["name"].rsplit("/", 1)[-1]
+    assert fetched["path"] == document_id and (tmp_path / document_id).read_bytes() == content
 
     history = await cli.json("contracts", "history", name)
     actions = [e["action"] for e in history["entries"]]
@@ -145,6 +141,7 @@ async def test_draft_approve_sign_and_store_the_document(
         "approved",
         "signed",
         "signed",
+        "document_added",
         "document_added",
     ]
     assert [e["actor"] for e in history["entries"]][1:4] == [

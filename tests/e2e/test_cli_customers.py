@@ -14,6 +14,7 @@ from typer.testing import CliRunner, Result
 from services.cli import app
 from services.common.auth import issue_token
 from services.common.config import ServiceSettings
+from services.common.server import ServiceRegistration, build_server
 from tests.contract_fixtures import ContractCaller
 from tests.servers import free_port
 
@@ -42,6 +43,20 @@ class Cli:
         result = await self("--json", *args, **kwargs)
         assert result.exit_code == 0, result.stderr
         return json.loads(result.stdout)
+
+
+async def serve(settings: ServiceSettings, module: Any, servicer: Any) -> tuple[Any, int]:
+    """A service's servicer (`module` its entrypoints.servicer) behind the real interceptors
+    on a loopback port, started: the server, to stop, and its port."""
+    server, _, port = build_server(
+        settings,
+        ServiceRegistration(
+            [module.SERVICE], lambda s: module.add_to_server(servicer, s), module.POLICY
+        ),
+        access_log=False,
+    )
+    await server.start()
+    return server, port
 
 
 def cli_for(caller: ContractCaller, **more: str) -> Cli:

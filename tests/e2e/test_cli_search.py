@@ -40,6 +40,13 @@ async def test_legal_finds_the_clause_with_the_match_highlighted(
         assert "1 contracts match" in human.stdout and "违约金" in human.stdout
         assert "<em>" not in human.stdout  # shown as highlighting, not as markup
 
+        drafts = await cli.json("search", "违约金", "--state", "draft", **LEGAL)
+        assert drafts["total_size"] == 1
+        waiting = await cli.json("search", "违约金", "--state", "pending-approval", **LEGAL)
+        assert waiting["total_size"] == 0
+        no_such_state = await cli("search", "违约金", "--state", "closed", **LEGAL)
+        assert no_such_state.exit_code == 4 and "filter.states" in no_such_state.stderr
+
         nothing = await cli.json("search", "不可抗力", **LEGAL)
         assert nothing["total_size"] == 0 and nothing["results"] == []
 

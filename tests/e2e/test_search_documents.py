@@ -3,6 +3,8 @@ event reaches the indexer, and the highlight names the document."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from callops.contract.v1 import contract_pb2 as cpb
 from tests.e2e.test_contract_documents import upload
 from tests.e2e.test_search_flows import CONTRACTS, create, names, search
@@ -87,3 +89,22 @@ async def test_a_long_document_is_indexed_whole(grpc_search: SearchCaller) -> No
     assert [sn.document for sn in found.results[0].snippets if sn.field == "document"] == [
         stored.name
     ]
+
+
+async def test_phone_numbers_in_a_document_are_masked_for_readers_without_pii(
+    grpc_search: SearchCaller,
+) -> None:
+    s = grpc_search
+    contract = await create(s, CONTRACTS[0])
+    notice = "变更通知：乙方项目联系人王芳，联系电话13800138000，如有疑问请致电。".encode()
+    await upload(s.contracts, contract.name, notice, filename="变更通知.txt")
+    await s.deliver_events()
+
+    def fragments(found: Any) -> list[str]:
+        return [sn.fragment for r in found.results for sn in r.snippets if sn.field == "document"]
+
+    legal = await s.stub.SearchContracts(search("document:联系电话"), metadata=s.as_("legal"))
+    assert any("138****8000" in f for f in fragments(legal))
+    assert not any("13800138000" in f for f in fragments(legal))
+    admin = await s.stub.SearchContracts(search("document:联系电话"), metadata=s.as_("admin"))
+    assert any("13800138000" in f for f in fragments(admin))

@@ -10,16 +10,16 @@ import grpc
 
 from callops.callcenter.v1 import callcenter_pb2 as pb
 from callops.callcenter.v1 import callcenter_pb2_grpc
-from services.softphone.bridge import Bridge
 from services.softphone.spool import Spool
 from tests.softphone_sip import (
     AGENT1,
-    BOSS,
     CUSTOMER_NUMBER,
     CallCenterStack,
     PhoneControl,
     Shown,
     Softphone,
+    agent_one_bridge,
+    completed_callback,
     eventually,
     first,
     list_calls,
@@ -27,7 +27,6 @@ from tests.softphone_sip import (
     running,
     seconds_between,
     setup_agents,
-    token,
 )
 
 
@@ -38,14 +37,7 @@ async def test_answered_call_then_missed_call_called_back(
     customer, agent1, agent2 = await setup_agents(stack, agent_phone)
     shown = Shown()
     spool = Spool(tmp_path / "spool.db")
-    bridge = Bridge(
-        agent_phone.ctrl_address,
-        stack.address,
-        token("agent.one", "agent"),
-        agent1,
-        spool,
-        shown.display(),
-    )
+    bridge = agent_one_bridge(stack, agent_phone, agent1, spool, shown)
     caller = await PhoneControl.open(customer_phone)
     async with (
         grpc.aio.insecure_channel(stack.address) as channel,
@@ -115,15 +107,7 @@ async def test_answered_call_then_missed_call_called_back(
         assert dialled == (offer.name, customer_phone.uri)
         await caller.command("accept")
 
-        async def task_closed() -> pb.CallbackTask | None:
-            reply = await stub.ListCallbacks(
-                pb.ListCallbacksRequest(filter="state = STATE_COMPLETED"),
-                metadata=BOSS,
-                timeout=10,
-            )
-            return reply.callbacks[0] if reply.callbacks else None
-
-        done = await eventually(task_closed, "the callback task closed")
+        done = await eventually(lambda: completed_callback(stub), "the callback task closed")
         assert done.name == offer.name and done.agent == agent1
         assert done.result == "reached_by_outbound_call"
         await asyncio.sleep(0.5)

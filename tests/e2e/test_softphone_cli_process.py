@@ -16,11 +16,11 @@ import grpc
 from callops.callcenter.v1 import callcenter_pb2 as pb
 from callops.callcenter.v1 import callcenter_pb2_grpc
 from tests.softphone_sip import (
-    BOSS,
     CUSTOMER_NUMBER,
     CallCenterStack,
     PhoneControl,
     Softphone,
+    completed_callback,
     eventually,
     list_calls,
     setup_agents,
@@ -70,15 +70,7 @@ async def test_the_command_bridges_a_missed_call_and_calls_back(
             await caller.wait_event("CALL_INCOMING")
             await caller.command("accept")
 
-            async def completed() -> pb.CallbackTask | None:
-                reply = await stub.ListCallbacks(
-                    pb.ListCallbacksRequest(filter="state = STATE_COMPLETED"),
-                    metadata=BOSS,
-                    timeout=10,
-                )
-                return reply.callbacks[0] if reply.callbacks else None
-
-            task = await eventually(completed, "the callback completed")
+            task = await eventually(lambda: completed_callback(stub), "the callback completed")
             assert task.agent == agent1 and task.calls == [calls[0].name]
             await caller.command("hangup")
         bridge.send_signal(signal.SIGTERM)

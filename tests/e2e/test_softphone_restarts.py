@@ -19,13 +19,13 @@ from tests.softphone_sip import (
     PhoneControl,
     Shown,
     Softphone,
+    agent_one_bridge,
     eventually,
     first,
     list_calls,
     running,
     setup_agents,
     start_softphone,
-    token,
 )
 
 
@@ -37,14 +37,7 @@ async def test_events_survive_the_service_and_the_bridge_restarting(
     spool_path = tmp_path / "spool.db"
 
     def bridge(shown: Shown, spool: Spool) -> Bridge:
-        return Bridge(
-            agent_phone.ctrl_address,
-            stack.address,
-            token("agent.one", "agent"),
-            agent1,
-            spool,
-            shown.display(),
-        )
+        return agent_one_bridge(stack, agent_phone, agent1, spool, shown)
 
     caller = await PhoneControl.open(customer_phone)
     first_spool = Spool(spool_path)

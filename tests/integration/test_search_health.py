@@ -55,6 +55,16 @@ class Client:
         )
         return int(found.total_size)
 
+    async def refused(self, query: str) -> None:
+        """The search is refused as one a client should retry later."""
+        failure = await expect(
+            self.search.SearchContracts(
+                pb.SearchContractsRequest(query=query), metadata=self.metadata
+            ),
+            grpc.StatusCode.UNAVAILABLE,
+        )
+        assert failure.info.reason == "SEARCH_INDEX_UNAVAILABLE"
+
 
 Serve = Callable[[SearchEngine], Awaitable[Client]]
 
@@ -93,13 +103,7 @@ async def test_tantivy_index_unusable_then_restored(
     good = meta.read_bytes()
     meta.write_text("{ not a tantivy index")
     await client.until(NOT_SERVING)
-    failure = await expect(
-        client.search.SearchContracts(
-            pb.SearchContractsRequest(query="违约"), metadata=client.metadata
-        ),
-        grpc.StatusCode.UNAVAILABLE,
-    )
-    assert failure.info.reason == "SEARCH_INDEX_UNAVAILABLE"
+    await client.refused("违约")
     # Only the search service is out of rotation: the process itself is alive.
     assert await client.status("") == SERVING
 
@@ -113,13 +117,7 @@ async def test_elasticsearch_unreachable_is_not_serving(serve_engine: Serve) -> 
     dead = Elasticsearch(f"http://127.0.0.1:{free_port()}", request_timeout=1, max_retries=0)
     client = await serve_engine(ElasticsearchEngine(dead))
     await client.until(NOT_SERVING)
-    failure = await expect(
-        client.search.SearchContracts(
-            pb.SearchContractsRequest(query="违约"), metadata=client.metadata
-        ),
-        grpc.StatusCode.UNAVAILABLE,
-    )
-    assert failure.info.reason == "SEARCH_INDEX_UNAVAILABLE"
+    await client.refused("违约")
 
 
 @pytest.mark.parametrize("broken", ["deleted", "corrupted"])
@@ -146,15 +144,11 @@ async def test_the_served_registration_runs_the_probe(tmp_path: Path) -> None:
     )
     upgrade(MIGRATIONS, settings.database_url)
     served = registration(settings)
-    watchers = getattr(served, "health_watchers", None)
     server, health, port = build_server(settings, served, access_log=False)
     await server.start()
     # As services.common.server.serve starts them.
-    if watchers is not None:
-        jobs = [asyncio.create_task(watch(health)) for watch in watchers]
-    else:
-        jobs = [asyncio.create_task(job()) for job in served.background]
-    assert len(jobs) == 1
+    assert served.background == [] and len(served.health_watchers) == 1
+    jobs = [asyncio.create_task(watch(health)) for watch in served.health_watchers]
     try:
         async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
             client = Client(channel, issue_token(settings, "fa.wu", ["legal"], "法务部"))
@@ -169,8 +163,7 @@ async def test_the_served_registration_runs_the_probe(tmp_path: Path) -> None:
                     break
                 assert asyncio.get_running_loop().time() < deadline, "searches never refused"
                 await asyncio.sleep(0.02)
-            if watchers is not None:
-                await client.until(NOT_SERVING)
+            await client.until(NOT_SERVING)
     finally:
         for job in jobs:
             job.cancel()

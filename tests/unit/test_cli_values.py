@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import typer
+from google.protobuf.timestamp_pb2 import Timestamp
 from pydantic import SecretStr
 from typer.testing import CliRunner
 
@@ -27,8 +29,9 @@ def test_choices_take_the_short_or_the_full_enum_name() -> None:
 def test_amounts_dates_names_and_pairs() -> None:
     money = values.money("¥1,234,567.89", "--item")
     assert (money.currency_code, money.units, money.nanos) == ("CNY", 1234567, 890_000_000)
-    with pytest.raises(typer.BadParameter, match="not an amount"):
-        values.money("一百元", "--item")
+    for not_an_amount in ("一百元", "NaN", "Infinity", "-inf"):
+        with pytest.raises(typer.BadParameter, match="not an amount"):
+            values.money(not_an_amount, "--item")
     day = values.day("2026-12-31", "--end")
     assert (day.year, day.month, day.day) == (2026, 12, 31)
     with pytest.raises(typer.BadParameter, match="not a date"):
@@ -54,6 +57,19 @@ def test_snippets_show_their_matches_highlighted_and_amounts_in_yuan() -> None:
     assert marked == ["违约", "违约金"]
     assert output.money(values.money("306000", "x")) == "¥306,000.00"
     assert output.money(values.money("0", "x"), present=False) == "—"
+
+
+def test_times_are_shown_in_the_company_time_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    at = Timestamp()
+    at.FromDatetime(datetime(2026, 11, 23, 18, 30, tzinfo=UTC))
+    monkeypatch.delenv("CALLOPS_TIMEZONE", raising=False)
+    assert output.moment(at) == "2026-11-24 02:30"
+    monkeypatch.setenv("CALLOPS_TIMEZONE", "Asia/Urumqi")
+    assert output.moment(at, "%H:%M:%S") == "00:30:00"
+    monkeypatch.setenv("CALLOPS_TIMEZONE", "Mars/Olympus")
+    with pytest.raises(SystemExit) as stopped:
+        output.moment(at)
+    assert stopped.value.code == 2
 
 
 def test_token_falls_back_to_the_secret_the_run_command_keeps(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from services.common.rights import CONTRACT_AMOUNT
 from services.search.domain import requests as rq
 from services.search.domain.query import parse_query
 from services.search.domain.saved import MAX_DISPLAY_NAME, SavedSearch
+from services.search.domain.snippets import mask_phone_numbers
 
 STATE_PREFIX = "STATE_"
 KIND_PREFIX = "KIND_"
@@ -172,7 +173,7 @@ def hit_out(hit: rq.Hit, who: Principal) -> pb.SearchResult:
         snippets=[
             pb.Snippet(
                 field=s.field,
-                fragment=s.fragment,
+                fragment=s.fragment if who.sees_pii else mask_phone_numbers(s.fragment),
                 clause_heading=s.clause or "",
                 document=s.document or "",
                 document_filename=s.filename or "",
