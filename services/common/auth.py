@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 import time
 from collections.abc import Mapping
 from contextvars import ContextVar
@@ -135,3 +136,26 @@ def issue_token(
         assert settings.jwt_secret is not None
         key = settings.jwt_secret.get_secret_value()
     return jwt.encode(claims, key, algorithm=settings.jwt_algorithm)
+
+
+class ServiceToken:
+    """The bearer metadata a service sends when it calls another service as itself (role
+    `service`), renewed a minute before it expires; safe to share between threads."""
+
+    def __init__(self, settings: ServiceSettings, user_id: str, ttl_seconds: int = 3600) -> None:
+        self._settings = settings
+        self._user_id = user_id
+        self._ttl = ttl_seconds
+        self._lock = threading.Lock()
+        self._metadata: tuple[tuple[str, str]] = (("authorization", ""),)
+        self._expires = 0.0
+
+    def metadata(self) -> tuple[tuple[str, str]]:
+        with self._lock:
+            if time.time() > self._expires - 60:
+                token = issue_token(
+                    self._settings, self._user_id, ["service"], ttl_seconds=self._ttl
+                )
+                self._metadata = (("authorization", f"Bearer {token}"),)
+                self._expires = time.time() + self._ttl
+            return self._metadata

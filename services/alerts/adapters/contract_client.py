@@ -3,8 +3,6 @@ read with a service token of their own (which shows amounts)."""
 
 from __future__ import annotations
 
-import threading
-import time
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Protocol
@@ -23,12 +21,11 @@ from services.alerts.domain.watched import (
     Milestone,
     approval_key,
 )
-from services.common.auth import issue_token
+from services.common.auth import ServiceToken
 from services.common.config import ServiceSettings
 from services.common.errors import Unavailable
 
 SERVICE_USER = "alerts-service"
-TOKEN_TTL_SECONDS = 3600
 NANOS = Decimal(1_000_000_000)
 
 
@@ -123,22 +120,13 @@ class GrpcContractSource:
     """GetContract with a `service` token, renewed before it expires."""
 
     def __init__(self, settings: ServiceSettings, address: str, timeout: float = 10.0) -> None:
-        self._settings = settings
         self._channel = grpc.insecure_channel(address)
         self._stub = contract_pb2_grpc.ContractServiceStub(self._channel)
         self._timeout = timeout
-        self._lock = threading.Lock()
-        self._token = ""
-        self._token_expires = 0.0
+        self._token = ServiceToken(settings, SERVICE_USER)
 
     def _metadata(self) -> tuple[tuple[str, str]]:
-        with self._lock:
-            if time.time() > self._token_expires - 60:
-                self._token = issue_token(
-                    self._settings, SERVICE_USER, ["service"], ttl_seconds=TOKEN_TTL_SECONDS
-                )
-                self._token_expires = time.time() + TOKEN_TTL_SECONDS
-            return (("authorization", f"Bearer {self._token}"),)
+        return self._token.metadata()
 
     def get(self, name: str) -> ContractSnapshot | None:
         try:

@@ -3,7 +3,6 @@ documents the index stores."""
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime
@@ -16,14 +15,13 @@ from google.type import date_pb2
 from callops.contract.v1 import contract_pb2 as pb
 from callops.contract.v1 import contract_pb2_grpc
 from callops.customer.v1 import customer_pb2, customer_pb2_grpc
-from services.common.auth import issue_token
+from services.common.auth import ServiceToken
 from services.common.config import ServiceSettings
 from services.common.errors import Unavailable
 from services.common.server import MAX_MESSAGE_BYTES
 from services.search.domain.documents import AttachedDocument, Clause, ContractDocument
 
 SERVICE_USER = "search-service"
-TOKEN_TTL_SECONDS = 3600
 LIST_PAGE_SIZE = 500
 NANOS = Decimal(1_000_000_000)
 # Customer names are looked up once per this many seconds at most; a rename's event makes
@@ -124,7 +122,6 @@ class GrpcContractSource:
         customer_address: str = "",
         timeout: float = 10.0,
     ) -> None:
-        self._settings = settings
         # A document's text runs to 2,000,000 characters (6 MB of Chinese): accept what the
         # servers may send, not gRPC's default 4 MB.
         self._channel = grpc.insecure_channel(
@@ -141,18 +138,10 @@ class GrpcContractSource:
         )
         self._names: dict[str, tuple[str, float]] = {}
         self._timeout = timeout
-        self._lock = threading.Lock()
-        self._token = ""
-        self._token_expires = 0.0
+        self._token = ServiceToken(settings, SERVICE_USER)
 
     def _metadata(self) -> tuple[tuple[str, str]]:
-        with self._lock:
-            if time.time() > self._token_expires - 60:
-                self._token = issue_token(
-                    self._settings, SERVICE_USER, ["service"], ttl_seconds=TOKEN_TTL_SECONDS
-                )
-                self._token_expires = time.time() + TOKEN_TTL_SECONDS
-            return (("authorization", f"Bearer {self._token}"),)
+        return self._token.metadata()
 
     def get(self, name: str) -> ContractDocument | None:
         try:
