@@ -18,6 +18,7 @@ from services.common.wiring import open_persistence
 from services.contract.adapters import orm
 from services.contract.adapters.customer_client import CustomerDirectory, GrpcCustomerDirectory
 from services.contract.adapters.uow import ContractUnitOfWork
+from services.contract.adapters.write_gate import WriteGate, install_write_gate
 from services.contract.config import ContractSettings
 from services.contract.entrypoints.servicer import POLICY, SERVICE, ContractServicer, add_to_server
 from services.contract.service_layer.contracts import Deps
@@ -37,6 +38,8 @@ class ContractApp:
     relay_loop: RelayLoop
     deps: Deps
     documents: DocumentDeps
+    # SQLite only: the writers of this process queue here (adapters.write_gate).
+    write_gate: WriteGate | None = None
 
     def uow(self) -> ContractUnitOfWork:
         return ContractUnitOfWork(
@@ -62,6 +65,7 @@ def bootstrap(
     store: ObjectStore | None = None,
 ) -> ContractApp:
     stored = open_persistence(settings, MIGRATIONS, orm.outbox, publisher, check_migrated)
+    gate = install_write_gate(stored.engine)
     if customers is None:
         customers = GrpcCustomerDirectory(settings, settings.customer_address)
     if store is None:
@@ -78,6 +82,7 @@ def bootstrap(
             settings.company_name,
         ),
         documents=DocumentDeps(store, settings.document_policy(), clock),
+        write_gate=gate,
     )
 
 

@@ -1,5 +1,6 @@
 """The contract reports over a real gRPC channel: figures, the right to report, amounts
-masked for a reporting role without `contract_amount`, bad input naming the field."""
+masked for a reporting role without `contract_amount`, each department's own contracts only
+(finance and admins see all), bad input naming the field."""
 
 from __future__ import annotations
 
@@ -37,27 +38,34 @@ async def signed_book(c: ContractCaller) -> pb.Contract:
     return first
 
 
-def signed(c: ContractCaller, role: str, **fields: Any) -> Any:
+# The book's contracts are all of 华东销售部, the department callers have unless told.
+EAST = "华东销售部"
+
+
+def signed(c: ContractCaller, role: str, department: str = EAST, **fields: Any) -> Any:
     fields.setdefault("period", MONTH)
     fields.setdefault("start_date", day(date(2026, 1, 1)))
     fields.setdefault("end_date", day(date(2026, 12, 31)))
     return c.stub.GetSignedAmountReport(
-        pb.GetSignedAmountReportRequest(**fields), metadata=c.as_(role, user="bao.biao")
+        pb.GetSignedAmountReportRequest(**fields),
+        metadata=c.as_(role, user="bao.biao", department=department),
     )
 
 
-def goods(c: ContractCaller, role: str, **fields: Any) -> Any:
+def goods(c: ContractCaller, role: str, department: str = EAST, **fields: Any) -> Any:
     fields.setdefault("period", pb.REPORT_PERIOD_QUARTER)
     fields.setdefault("start_date", day(date(2026, 1, 1)))
     fields.setdefault("end_date", day(date(2026, 12, 31)))
     return c.stub.GetGoodsReport(
-        pb.GetGoodsReportRequest(**fields), metadata=c.as_(role, user="bao.biao")
+        pb.GetGoodsReportRequest(**fields),
+        metadata=c.as_(role, user="bao.biao", department=department),
     )
 
 
-def receivables(c: ContractCaller, role: str, **fields: Any) -> Any:
+def receivables(c: ContractCaller, role: str, department: str = EAST, **fields: Any) -> Any:
     return c.stub.GetReceivablesReport(
-        pb.GetReceivablesReportRequest(**fields), metadata=c.as_(role, user="bao.biao")
+        pb.GetReceivablesReportRequest(**fields),
+        metadata=c.as_(role, user="bao.biao", department=department),
     )
 
 
@@ -115,3 +123,25 @@ async def test_rights_and_bad_input(grpc_contract: ContractCaller) -> None:
     await expect(receivables(c, "sales", customer="customer/x"), INVALID, "customer")
     impossible = date_pb2.Date(year=2026, month=2, day=30)
     await expect(receivables(c, "sales", as_of_date=impossible), INVALID, "as_of_date")
+
+
+async def test_each_department_sees_its_own_contracts(grpc_contract: ContractCaller) -> None:
+    c = grpc_contract
+    await signed_book(c)
+    as_of = {"as_of_date": day(date(2027, 3, 19))}
+    for role, department in (("sales", "华南销售部"), ("analyst", "华南销售部")):
+        assert not (await signed(c, role, department)).rows
+        assert not (await goods(c, role, department)).rows
+        assert not (await receivables(c, role, department, **as_of)).rows
+    # Finance and admins see every department whatever their own: what 华东's sales see.
+    east_owed = (await receivables(c, "sales", **as_of)).rows
+    assert len(east_owed) == 2  # the book's two customers
+    for role in ("finance", "admin"):
+        report = await signed(c, role, "财务部")
+        assert [(r.period, r.contract_count) for r in report.rows] == [("2026-11", 2)]
+        assert len((await goods(c, role, "财务部")).rows) == 1
+        assert (await receivables(c, role, "财务部", **as_of)).rows == east_owed
+    # Without a department there is nothing to show: refused, not an empty report.
+    await expect(signed(c, "sales", ""), DENIED, reason="NO_DEPARTMENT")
+    await expect(goods(c, "analyst", ""), DENIED, reason="NO_DEPARTMENT")
+    await expect(receivables(c, "sales", ""), DENIED, reason="NO_DEPARTMENT")

@@ -110,9 +110,13 @@ def test_more_items_a_new_schedule_and_the_paid_milestone_kept(contract_app: Con
     assert got.payment_milestones[0].id == first.id
     assert [m.title for m in got.delivery_milestones] == ["追加两台到货"]
     # The reports read the amended contract.
-    goods = reports.goods_report(app.uow(), Period.YEAR, date(2026, 1, 1), date(2026, 12, 31))
+    goods = reports.goods_report(
+        app.uow(), Period.YEAR, date(2026, 1, 1), date(2026, 12, 31), viewer=FINANCE
+    )
     assert [(g.quantity, g.amount) for g in goods] == [(Decimal(12), Decimal(12000))]
-    _, (owed,) = reports.receivables_report(app.uow(), app.deps, date(2027, 2, 1), None)
+    _, (owed,) = reports.receivables_report(
+        app.uow(), app.deps, date(2027, 2, 1), None, viewer=FINANCE
+    )
     assert (owed.planned_amount, owed.received_amount, owed.overdue_amount) == (
         Decimal(12000),
         Decimal(3000),

@@ -15,6 +15,7 @@ from services.contract.domain.model import Contract, DeliveryKind, DeliveryState
 from services.contract.service_layer import contracts
 from tests.customer_fixtures import Clock
 from tests.integration.test_contract_persistence import (
+    FINANCE,
     OTHER_SALES,
     SALES,
     SUPERVISOR,
@@ -138,3 +139,40 @@ def test_a_stale_etag_and_two_concurrent_completions(contract_app: ContractApp) 
     assert outcomes == ["ok", "stale"]
     got = contracts.get_contract(app.uow(), c.id)
     assert sorted(m.state.name for m in got.delivery_milestones) == ["COMPLETED", "PENDING"]
+
+
+def test_a_renewal_moves_the_milestones_with_the_term(
+    contract_app: ContractApp, clock: Clock
+) -> None:
+    app = contract_app
+    c = active(app, delivery_milestones=DELIVERIES)
+    clock.advance(days=45)  # 2027-01-07
+    c = completed(app, c, day=date(2027, 1, 6))
+    paid = c.payment_milestones[0]
+    c = contracts.record_payment(
+        app.uow(), app.deps, FINANCE, c.id, paid.id, paid.amount, date(2026, 12, 9), ""
+    )
+    # Term 2026-12-01..2027-11-30 renewed from 2027-12-01: every date moves 365 days.
+    successor = contracts.renew_contract(app.uow(), app.deps, SALES, c.id, None, date(2028, 11, 30))
+    got = contracts.get_contract(app.uow(), successor.id)
+    assert [(m.kind, m.title, m.due_date, m.state) for m in got.delivery_milestones] == [
+        (DeliveryKind.DELIVERY, "服务器到货", date(2028, 1, 5), DeliveryState.PENDING),
+        (DeliveryKind.ACCEPTANCE, "系统终验", date(2028, 2, 1), DeliveryState.PENDING),
+    ]
+    assert [(m.display_name, m.due_date, m.amount, m.payments) for m in got.payment_milestones] == [
+        (m.display_name, date.fromordinal(m.due_date.toordinal() + 365), m.amount, [])
+        for m in c.payment_milestones
+    ]
+    # New milestones, not the predecessor's (completing one must not touch the other).
+    old_ids = {m.id for m in [*c.delivery_milestones, *c.payment_milestones]}
+    assert old_ids.isdisjoint(m.id for m in [*got.delivery_milestones, *got.payment_milestones])
+    assert got.payment_milestones and got.received_amount == 0
+    before = contracts.get_contract(app.uow(), c.id)
+    assert before.delivery_milestones[0].state is DeliveryState.COMPLETED
+    assert before.payment_milestones[0].received_amount == paid.amount
+    # A renewal starting later moves them further.
+    later = active(app, delivery_milestones=DELIVERIES)
+    moved = contracts.renew_contract(
+        app.uow(), app.deps, SALES, later.id, date(2028, 1, 1), date(2028, 12, 31)
+    )
+    assert [m.due_date for m in moved.delivery_milestones] == [date(2028, 2, 5), date(2028, 3, 3)]

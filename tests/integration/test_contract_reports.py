@@ -12,7 +12,7 @@ from alembic import command
 from sqlalchemy import create_engine, insert, select
 
 from services.common.auth import Principal, principal_for
-from services.common.errors import InvalidArgument
+from services.common.errors import InvalidArgument, PermissionDenied
 from services.common.migrations import alembic_config
 from services.common.rights import DEFAULT_ROLE_RIGHTS
 from services.contract.adapters import orm
@@ -109,18 +109,23 @@ def test_signed_amounts_by_period_and_split(
 ) -> None:
     uow = contract_app.uow
     start, end = date(2026, 1, 1), date(2027, 12, 31)
-    months = reports.signed_amount_report(uow(), Period.MONTH, start, end, [])
+    months = reports.signed_amount_report(uow(), Period.MONTH, start, end, [], viewer=FINANCE)
     assert [(r.period_start, r.contract_count, r.signed_amount) for r in months] == [
         (date(2026, 11, 1), 2, Decimal(60000)),
         (date(2027, 1, 1), 1, Decimal(2000)),
     ]
-    quarters = reports.signed_amount_report(uow(), Period.QUARTER, start, end, [])
+    quarters = reports.signed_amount_report(uow(), Period.QUARTER, start, end, [], viewer=FINANCE)
     assert [(r.period_start, r.contract_count) for r in quarters] == [
         (date(2026, 10, 1), 2),
         (date(2027, 1, 1), 1),
     ]
     years = reports.signed_amount_report(
-        uow(), Period.YEAR, start, end, [Dimension.DEPARTMENT, Dimension.KIND, Dimension.OWNER]
+        uow(),
+        Period.YEAR,
+        start,
+        end,
+        [Dimension.DEPARTMENT, Dimension.KIND, Dimension.OWNER],
+        viewer=FINANCE,
     )
     assert [
         (r.period_start.year, r.department, r.kind, r.owner, r.contract_count, r.signed_amount)
@@ -132,14 +137,14 @@ def test_signed_amounts_by_period_and_split(
     ]
     # The range is on the sign date, both ends included.
     one_day = reports.signed_amount_report(
-        uow(), Period.MONTH, date(2026, 11, 30), date(2026, 11, 30), []
+        uow(), Period.MONTH, date(2026, 11, 30), date(2026, 11, 30), [], viewer=FINANCE
     )
     assert [(r.contract_count, r.signed_amount) for r in one_day] == [(1, Decimal(50000))]
 
 
 def test_receivables_as_of_a_day(contract_app: ContractApp, book: dict[str, Contract]) -> None:
     uow, deps = contract_app.uow, contract_app.deps
-    day, rows = reports.receivables_report(uow(), deps, date(2027, 3, 10), None)
+    day, rows = reports.receivables_report(uow(), deps, date(2027, 3, 10), None, viewer=FINANCE)
     assert day == date(2027, 3, 10)
     first, second = rows
     assert first.customer_id == CUSTOMER_ID and second.customer_id == OTHER_CUSTOMER
@@ -159,7 +164,9 @@ def test_receivables_as_of_a_day(contract_app: ContractApp, book: dict[str, Cont
     )
     assert second.longest_overdue_days(day) == 0
     # Earlier: c2 not yet signed, the February payment not yet received.
-    day, rows = reports.receivables_report(uow(), deps, date(2027, 1, 1), CUSTOMER_ID)
+    day, rows = reports.receivables_report(
+        uow(), deps, date(2027, 1, 1), CUSTOMER_ID, viewer=FINANCE
+    )
     (only,) = rows
     assert (only.contract_count, only.planned_amount, only.received_amount) == (
         1,
@@ -168,13 +175,15 @@ def test_receivables_as_of_a_day(contract_app: ContractApp, book: dict[str, Cont
     )
     assert (only.overdue_amount, only.overdue_milestone_count) == (Decimal(0), 0)
     # Without a day: today in Shanghai (the test clock's 2026-11-23).
-    day, _ = reports.receivables_report(uow(), deps, None, None)
+    day, _ = reports.receivables_report(uow(), deps, None, None, viewer=FINANCE)
     assert day == date(2026, 11, 23)
 
 
 def test_goods_by_item_and_period(contract_app: ContractApp, book: dict[str, Contract]) -> None:
     uow = contract_app.uow
-    rows = reports.goods_report(uow(), Period.MONTH, date(2026, 1, 1), date(2027, 12, 31))
+    rows = reports.goods_report(
+        uow(), Period.MONTH, date(2026, 1, 1), date(2027, 12, 31), viewer=FINANCE
+    )
     assert [
         (r.period_start, r.display_name, r.model, r.unit, r.contract_count, r.quantity, r.amount)
         for r in rows
@@ -183,7 +192,9 @@ def test_goods_by_item_and_period(contract_app: ContractApp, book: dict[str, Con
         (date(2026, 11, 1), "运维服务", "", "人月", 1, Decimal("2.5"), Decimal(50000)),
         (date(2027, 1, 1), "服务器", "R750", "台", 1, Decimal(4), Decimal(2000)),
     ]
-    per_year = reports.goods_report(uow(), Period.YEAR, date(2026, 1, 1), date(2027, 12, 31))
+    per_year = reports.goods_report(
+        uow(), Period.YEAR, date(2026, 1, 1), date(2027, 12, 31), viewer=FINANCE
+    )
     assert [(r.period_start.year, r.display_name, r.quantity) for r in per_year] == [
         (2026, "服务器", Decimal(10)),
         (2026, "运维服务", Decimal("2.5")),
@@ -214,12 +225,16 @@ def test_the_read_models_follow_edits(contract_app: ContractApp) -> None:
         c = contracts.sign_contract(
             app.uow(), app.deps, SALES, c.id, party, "签字人", date(2026, 11, 23)
         )
-    rows = reports.goods_report(app.uow(), Period.MONTH, date(2026, 11, 1), date(2026, 11, 30))
+    rows = reports.goods_report(
+        app.uow(), Period.MONTH, date(2026, 11, 1), date(2026, 11, 30), viewer=FINANCE
+    )
     assert [(r.display_name, r.quantity, r.amount) for r in rows] == [
         ("交换机", Decimal(3), Decimal(9000))
     ]
     pay(app, c, 0, "4000", date(2026, 11, 23))
-    _, (row,) = reports.receivables_report(app.uow(), app.deps, date(2027, 1, 5), None)
+    _, (row,) = reports.receivables_report(
+        app.uow(), app.deps, date(2027, 1, 5), None, viewer=FINANCE
+    )
     assert (row.planned_amount, row.received_amount, row.overdue_amount) == (
         Decimal(9000),
         Decimal(4000),
@@ -231,15 +246,21 @@ def test_bad_requests_name_the_field(contract_app: ContractApp) -> None:
     uow = contract_app.uow
     cases: list[tuple[Any, list[str]]] = [
         (
-            lambda: reports.signed_amount_report(uow(), Period.UNSPECIFIED, None, None, []),
+            lambda: reports.signed_amount_report(
+                uow(), Period.UNSPECIFIED, None, None, [], viewer=FINANCE
+            ),
             ["end_date", "period", "start_date"],
         ),
         (
-            lambda: reports.goods_report(uow(), Period.MONTH, date(2027, 1, 1), date(2026, 1, 1)),
+            lambda: reports.goods_report(
+                uow(), Period.MONTH, date(2027, 1, 1), date(2026, 1, 1), viewer=FINANCE
+            ),
             ["end_date"],
         ),
         (
-            lambda: reports.goods_report(uow(), Period.MONTH, date(2000, 1, 1), date(2026, 1, 1)),
+            lambda: reports.goods_report(
+                uow(), Period.MONTH, date(2000, 1, 1), date(2026, 1, 1), viewer=FINANCE
+            ),
             ["end_date"],
         ),
         (
@@ -249,6 +270,7 @@ def test_bad_requests_name_the_field(contract_app: ContractApp) -> None:
                 date(2026, 1, 1),
                 date(2026, 2, 1),
                 [Dimension.KIND, Dimension.UNSPECIFIED, Dimension.KIND],
+                viewer=FINANCE,
             ),
             ["group_by[1]", "group_by[2]"],
         ),
@@ -301,3 +323,43 @@ def test_the_migration_derives_the_rows_of_existing_contracts(contract_database_
         ("m" * 32, date(2026, 3, 1), Decimal("2999.97"))
     ]
     assert [(p.amount, p.received_date) for p in paid] == [(Decimal(1000), date(2026, 2, 1))]
+
+
+def test_a_caller_without_company_wide_sight_counts_only_their_department(
+    contract_app: ContractApp, book: dict[str, Contract]
+) -> None:
+    """Sales (华东销售部) do not see 华南销售部's c3 in any report; finance and admins see
+    every department; a caller whose token names no department sees nothing."""
+    uow, deps = contract_app.uow, contract_app.deps
+    start, end = date(2026, 1, 1), date(2027, 12, 31)
+    everyone = [Dimension.DEPARTMENT]
+
+    def signed(viewer: Principal) -> list[tuple[Any, ...]]:
+        rows = reports.signed_amount_report(uow(), Period.YEAR, start, end, everyone, viewer=viewer)
+        return [(r.period_start.year, r.department, r.signed_amount) for r in rows]
+
+    def owed(viewer: Principal) -> list[str]:
+        _, rows = reports.receivables_report(uow(), deps, date(2027, 3, 10), None, viewer=viewer)
+        return [r.customer_id for r in rows]
+
+    def goods(viewer: Principal) -> list[str]:
+        rows = reports.goods_report(uow(), Period.YEAR, start, end, viewer=viewer)
+        return [r.display_name for r in rows]
+
+    east = [(2026, "华东销售部", Decimal(10000)), (2027, "华东销售部", Decimal(2000))]
+    assert signed(SALES) == east
+    assert (owed(SALES), goods(SALES)) == ([CUSTOMER_ID], ["服务器", "服务器"])
+    assert signed(OTHER_SALES) == [(2026, "华南销售部", Decimal(50000))]
+    assert (owed(OTHER_SALES), goods(OTHER_SALES)) == ([OTHER_CUSTOMER], ["运维服务"])
+    # Asking for the other department's customer gives nothing rather than its figures.
+    _, rows = reports.receivables_report(uow(), deps, None, OTHER_CUSTOMER, viewer=SALES)
+    assert rows == []
+    for wide in (FINANCE, ADMIN):
+        assert signed(wide) == sorted([*east, (2026, "华南销售部", Decimal(50000))])
+        assert owed(wide) == [CUSTOMER_ID, OTHER_CUSTOMER]
+        assert goods(wide) == ["服务器", "运维服务", "服务器"]
+    nowhere = principal_for("wu.bu.men", ["sales"], "", DEFAULT_ROLE_RIGHTS)
+    for call in (signed, owed, goods):
+        with pytest.raises(PermissionDenied) as caught:
+            call(nowhere)
+        assert caught.value.reason == "NO_DEPARTMENT"

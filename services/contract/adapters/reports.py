@@ -1,5 +1,6 @@
 """The report queries: one set-based SQL statement each, the same on SQLite and PostgreSQL.
-Amounts are summed as the scaled integers they are stored as (services.common.db.Amount)."""
+Amounts are summed as the scaled integers they are stored as (services.common.db.Amount).
+`department`, when given, keeps only that department's contracts (None: all of them)."""
 
 from __future__ import annotations
 
@@ -72,6 +73,7 @@ def signed_amounts(
     end: date,
     dimensions: list[Dimension],
     signed_states: list[str],
+    department: str | None = None,
 ) -> list[SignedAmountRow]:
     year, bucket = _buckets(period, T.c.signed_date)
     by = {
@@ -96,6 +98,8 @@ def signed_amounts(
         .group_by(year, bucket, *(by[d] for d in dimensions))
         .order_by(year, bucket, *(by[d] for d in dimensions))
     )
+    if department is not None:
+        stmt = stmt.where(T.c.department == department)
     rows = []
     for r in session.execute(stmt):
         m = r._mapping
@@ -113,7 +117,11 @@ def signed_amounts(
 
 
 def receivables(
-    session: Session, as_of: date, customer_id: str | None, signed_states: list[str]
+    session: Session,
+    as_of: date,
+    customer_id: str | None,
+    signed_states: list[str],
+    department: str | None = None,
 ) -> list[ReceivablesRow]:
     paid = (
         select(
@@ -151,6 +159,8 @@ def receivables(
     )
     if customer_id is not None:
         stmt = stmt.where(T.c.customer_id == customer_id)
+    if department is not None:
+        stmt = stmt.where(T.c.department == department)
     return [
         ReceivablesRow(
             customer_id=r.customer_id,
@@ -171,7 +181,12 @@ def receivables(
 
 
 def goods(
-    session: Session, period: Period, start: date, end: date, signed_states: list[str]
+    session: Session,
+    period: Period,
+    start: date,
+    end: date,
+    signed_states: list[str],
+    department: str | None = None,
 ) -> list[GoodsRow]:
     year, bucket = _buckets(period, T.c.signed_date)
     item = (LI.c.display_name, LI.c.model, LI.c.unit)
@@ -193,6 +208,8 @@ def goods(
         .group_by(year, bucket, *item)
         .order_by(year, bucket, *item)
     )
+    if department is not None:
+        stmt = stmt.where(T.c.department == department)
     return [
         GoodsRow(
             period_start=_start(period, r.year, r.bucket),

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Row, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Row, and_, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from services.common.errors import NotFound, StaleEtag
@@ -282,6 +282,9 @@ def from_row(r: Row[Any]) -> Contract:
     )
 
 
+_INSERT_CONTRACT = insert(T)
+
+
 class ContractRepository:
     """Tracks what it loaded or added; `flush` writes the changed ones, each update only if
     the row still has the version it was read with: of two concurrent writers one wins."""
@@ -364,7 +367,9 @@ class ContractRepository:
     def flush(self) -> None:
         for contract in self._new:
             row = to_row(contract)
-            self.session.execute(insert(T).values(**row))
+            # Parameters, not .values(**row): the statement is then the same every time and
+            # its compiled form is reused, where .values() made and keyed ~40 literals per call.
+            self.session.execute(_INSERT_CONTRACT, row)
             self._write_report_rows(contract, row, None)
         self._new.clear()
         for id_, (contract, original) in self._loaded.items():
@@ -455,11 +460,11 @@ class TemplateRepository:
         )
 
     def get(self, id_: str, version: int | None = None) -> ContractTemplate:
-        if version is None:
-            version = self.session.scalar(select(func.max(TT.c.version)).where(TT.c.id == id_))
-        row = self.session.execute(
-            select(TT).where(TT.c.id == id_, TT.c.version == version)
-        ).first()
+        if version is None:  # the latest: one statement rather than max() and a second read
+            found = select(TT).where(TT.c.id == id_).order_by(TT.c.version.desc()).limit(1)
+        else:
+            found = select(TT).where(TT.c.id == id_, TT.c.version == version)
+        row = self.session.execute(found).first()
         if row is None:
             name = f"contractTemplates/{id_}" + (f"@{version}" if version else "")
             raise NotFound(f"{name} not found", metadata={"resource": name})

@@ -60,15 +60,17 @@ class ContractUnitOfWork(SqlUnitOfWork):
         before: dict[str, Any] | None = None,
         after: dict[str, Any] | None = None,
     ) -> None:
+        # Parameters rather than .values(): one compiled statement reused for every row.
         self.session.execute(
-            insert(H).values(
-                contract_id=contract_id,
-                action=action,
-                actor=actor,
-                at=self.clock(),
-                before=before or {},
-                after=after or {},
-            )
+            insert(H),
+            {
+                "contract_id": contract_id,
+                "action": action,
+                "actor": actor,
+                "at": self.clock(),
+                "before": before or {},
+                "after": after or {},
+            },
         )
         # Every audited change is also a change event, in the same transaction.
         self.emit(ContractChanged(f"contracts/{contract_id}", action))

@@ -7,7 +7,7 @@ import enum
 import re
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
@@ -457,6 +457,23 @@ class Contract:
         self.successor_id = successor_id
         self.updated_at = now
         self.events.append(events.ContractRenewed(self.resource_name, f"contracts/{successor_id}"))
+
+    def schedule_for_renewal(
+        self, start: date
+    ) -> tuple[list[PaymentMilestone], list[DeliveryMilestone]]:
+        """The successor's milestones: the same ones moved by as many days as the term moves
+        (a contract renewed the day after it ends keeps each milestone's day in the year,
+        give or take 29 February), with nothing paid and nothing completed yet."""
+        shift = timedelta(days=(start - self.start_date).days)
+        payments = [
+            PaymentMilestone(new_id(), m.display_name, m.due_date + shift, m.amount)
+            for m in self.payment_milestones
+        ]
+        deliveries = [
+            DeliveryMilestone(new_id(), m.kind, m.title, m.due_date + shift)
+            for m in self.delivery_milestones
+        ]
+        return payments, deliveries
 
     def archive(self, now: datetime) -> None:
         self._move(S.ARCHIVED, "archive")

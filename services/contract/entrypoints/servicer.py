@@ -158,17 +158,25 @@ class ContractServicer(contract_pb2_grpc.ContractServiceServicer):
         page_tokens: PageTokens,
         documents: DocumentDeps,
         upload_threads: int = 16,
+        use_case_threads: int = 16,
     ) -> None:
         self._uow = uow_factory
         self._deps = deps
         self._tokens = page_tokens
         self._docs = documents
         self._upload_threads = ThreadPoolExecutor(upload_threads, thread_name_prefix="upload")
+        # Not asyncio's default executor (cpu count + 4 threads: 6 on 2 cores): a
+        # CreateContract holds its thread while it waits for the customer service, so that
+        # was the ceiling on calls in flight. As many as the SQLite pool has connections.
+        self._use_case_threads = ThreadPoolExecutor(use_case_threads, thread_name_prefix="use-case")
 
     async def _run(self, fn: Callable[..., R], *args: Any, **kwargs: Any) -> R:
         # Use cases are synchronous SQLAlchemy code (and the customer check a blocking
-        # call): run them off the event loop.
-        return await asyncio.to_thread(partial(fn, self._uow(), *args, **kwargs))
+        # call): run them off the event loop, in the caller's context (principal, request id).
+        call = partial(fn, self._uow(), *args, **kwargs)
+        return await asyncio.get_running_loop().run_in_executor(
+            self._use_case_threads, contextvars.copy_context().run, call
+        )
 
     def _out(self, c: model.Contract) -> pb.Contract:
         return cv.contract_out(c, _principal())
@@ -358,7 +366,9 @@ class ContractServicer(contract_pb2_grpc.ContractServiceServicer):
         dimensions = [
             cv.DIMENSION.into(d, f"group_by[{i}]") for i, d in enumerate(request.group_by)
         ]
-        rows = await self._run(reports.signed_amount_report, period, start, end, dimensions)
+        rows = await self._run(
+            reports.signed_amount_report, period, start, end, dimensions, viewer=_principal()
+        )
         return cv.signed_amount_report_out(rows, period, _principal())
 
     async def GetReceivablesReport(
@@ -370,7 +380,9 @@ class ContractServicer(contract_pb2_grpc.ContractServiceServicer):
             if request.customer
             else None
         )
-        day, rows = await self._run(reports.receivables_report, self._deps, as_of, customer)
+        day, rows = await self._run(
+            reports.receivables_report, self._deps, as_of, customer, viewer=_principal()
+        )
         return cv.receivables_report_out(day, rows, _principal())
 
     async def GetGoodsReport(
@@ -379,7 +391,7 @@ class ContractServicer(contract_pb2_grpc.ContractServiceServicer):
         period = cv.PERIOD.into(request.period, "period")
         start = convert.from_date(request.start_date, "start_date")
         end = convert.from_date(request.end_date, "end_date")
-        rows = await self._run(reports.goods_report, period, start, end)
+        rows = await self._run(reports.goods_report, period, start, end, viewer=_principal())
         return cv.goods_report_out(rows, period, _principal())
 
     async def ListContractHistory(

@@ -115,7 +115,7 @@ def create_contract(
             }
         contract = model.Contract(
             id=model.new_id(),
-            number=uow.next_contract_number(deps.today().year),
+            number="",  # taken last, below
             customer_id=customer_id,
             created_at=now,
             updated_at=now,
@@ -129,6 +129,10 @@ def create_contract(
                 f"the line items add up to {contract.total_amount}, not {given_total}",
                 reason="TOTAL_MISMATCH",
             )
+        # The number is the first write: from it to the commit this transaction holds the
+        # database's write lock (the one writer on SQLite), so everything that can be
+        # checked or refused is done before.
+        contract.number = uow.next_contract_number(deps.today().year)
         uow.contracts.add(contract)
         uow.record_history(contract.id, "created", actor.user_name, {}, contract.snapshot())
         if request_id:
@@ -327,8 +331,9 @@ def renew_contract(
     end: date | None,
     request_id: str = "",
 ) -> model.Contract:
-    """The predecessor becomes RENEWED; the successor is a DRAFT copy with the new term,
-    to be approved and signed like any contract."""
+    """The predecessor becomes RENEWED; the successor is a DRAFT copy with the new term and
+    the payment and delivery milestones moved with it, to be approved and signed like any
+    contract."""
     v = Violations()
     if end is None:
         v.add("end_date", "required")
@@ -345,9 +350,10 @@ def renew_contract(
         begin = start or date.fromordinal(old.end_date.toordinal() + 1)
         if end < begin:
             raise InvalidArgument.of("end_date", "must not be before the start date")
+        payments, deliveries = old.schedule_for_renewal(begin)
         new = model.Contract(
             id=model.new_id(),
-            number=uow.next_contract_number(deps.today().year),
+            number="",  # taken below, as late as possible (it takes the write lock)
             title=old.title,
             kind=old.kind,
             customer_id=old.customer_id,
@@ -359,10 +365,13 @@ def renew_contract(
             payment_terms=old.payment_terms,
             breach_liability=old.breach_liability,
             dispute_resolution=old.dispute_resolution,
+            payment_milestones=payments,
+            delivery_milestones=deliveries,
             predecessor_id=old.id,
             created_at=now,
             updated_at=now,
         )
+        new.number = uow.next_contract_number(deps.today().year)
         state = old.state
         old.renew_into(new.id, now)
         uow.contracts.add(new)

@@ -280,7 +280,9 @@ class ContractServiceServicer:
 
     def RenewContract(self, request, context):
         """Renews an ACTIVE or EXPIRING contract: it becomes RENEWED and a successor
-        DRAFT linked to it is created with the new term. Returns the successor.
+        DRAFT linked to it is created with the new term. Its payment and delivery milestones
+        are the predecessor's, moved by as many days as the start date moves, with nothing
+        paid or completed. Returns the successor.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -311,8 +313,9 @@ class ContractServiceServicer:
     def RenderContract(self, request, context):
         """Renders the contract text (合同文本) as DOCX or PDF: header fields, the parties, the
         line items, the payment and delivery schedules and the clauses. Amounts appear only for
-        callers with the `contract_amount` right. Streamed in chunks of at most 1 MiB; the first
-        message also carries the file name and media type.
+        callers with the `contract_amount` right; free-text clauses (`payment_terms`,
+        `breach_liability`) are rendered as written, amounts in them included. Streamed in
+        chunks of at most 1 MiB; the first message also carries the file name and media type.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -330,7 +333,9 @@ class ContractServiceServicer:
     def GetSignedAmountReport(self, request, context):
         """Signed amounts (签约额) and counts per period, optionally split by kind, department
         and owner. Amounts are empty for callers without the `contract_amount` right; the
-        counts remain.
+        counts remain. Every report counts the caller's own department's contracts only,
+        except for the finance and admin roles, which see every department; a caller of
+        another role whose token names no department is PERMISSION_DENIED (NO_DEPARTMENT).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -338,7 +343,8 @@ class ContractServiceServicer:
 
     def GetReceivablesReport(self, request, context):
         """Receivables (应收) per customer as of a day: planned, received, outstanding and overdue
-        amounts and the longest overdue. Amounts are empty without `contract_amount`.
+        amounts and the longest overdue. Amounts are empty without `contract_amount`. Limited
+        to the caller's department like GetSignedAmountReport.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -346,7 +352,8 @@ class ContractServiceServicer:
 
     def GetGoodsReport(self, request, context):
         """Goods sold (货物): line items' quantities and amounts per item and period. Amounts are
-        empty without `contract_amount`; quantities and counts remain.
+        empty without `contract_amount`; quantities and counts remain. Limited to the caller's
+        department like GetSignedAmountReport.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

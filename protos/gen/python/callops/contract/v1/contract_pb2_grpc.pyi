@@ -72,7 +72,9 @@ class ContractServiceStub:
     """Terminates an ACTIVE or EXPIRING contract early with a date and a reason."""
     RenewContract: _grpc.UnaryUnaryMultiCallable[_contract_pb2.RenewContractRequest, _contract_pb2.Contract]
     """Renews an ACTIVE or EXPIRING contract: it becomes RENEWED and a successor
-    DRAFT linked to it is created with the new term. Returns the successor.
+    DRAFT linked to it is created with the new term. Its payment and delivery milestones
+    are the predecessor's, moved by as many days as the start date moves, with nothing
+    paid or completed. Returns the successor.
     """
     ArchiveContract: _grpc.UnaryUnaryMultiCallable[_contract_pb2.ArchiveContractRequest, _contract_pb2.Contract]
     """Archives a RENEWED, EXPIRED or TERMINATED contract."""
@@ -85,8 +87,9 @@ class ContractServiceStub:
     RenderContract: _grpc.UnaryStreamMultiCallable[_contract_pb2.RenderContractRequest, _contract_pb2.RenderedFile]
     """Renders the contract text (合同文本) as DOCX or PDF: header fields, the parties, the
     line items, the payment and delivery schedules and the clauses. Amounts appear only for
-    callers with the `contract_amount` right. Streamed in chunks of at most 1 MiB; the first
-    message also carries the file name and media type.
+    callers with the `contract_amount` right; free-text clauses (`payment_terms`,
+    `breach_liability`) are rendered as written, amounts in them included. Streamed in
+    chunks of at most 1 MiB; the first message also carries the file name and media type.
     """
     RenderApprovalSheet: _grpc.UnaryStreamMultiCallable[_contract_pb2.RenderApprovalSheetRequest, _contract_pb2.RenderedFile]
     """Renders the approval sheet (审批单) as DOCX or PDF: the contract's summary and every
@@ -96,15 +99,19 @@ class ContractServiceStub:
     GetSignedAmountReport: _grpc.UnaryUnaryMultiCallable[_contract_pb2.GetSignedAmountReportRequest, _contract_pb2.SignedAmountReport]
     """Signed amounts (签约额) and counts per period, optionally split by kind, department
     and owner. Amounts are empty for callers without the `contract_amount` right; the
-    counts remain.
+    counts remain. Every report counts the caller's own department's contracts only,
+    except for the finance and admin roles, which see every department; a caller of
+    another role whose token names no department is PERMISSION_DENIED (NO_DEPARTMENT).
     """
     GetReceivablesReport: _grpc.UnaryUnaryMultiCallable[_contract_pb2.GetReceivablesReportRequest, _contract_pb2.ReceivablesReport]
     """Receivables (应收) per customer as of a day: planned, received, outstanding and overdue
-    amounts and the longest overdue. Amounts are empty without `contract_amount`.
+    amounts and the longest overdue. Amounts are empty without `contract_amount`. Limited
+    to the caller's department like GetSignedAmountReport.
     """
     GetGoodsReport: _grpc.UnaryUnaryMultiCallable[_contract_pb2.GetGoodsReportRequest, _contract_pb2.GoodsReport]
     """Goods sold (货物): line items' quantities and amounts per item and period. Amounts are
-    empty without `contract_amount`; quantities and counts remain.
+    empty without `contract_amount`; quantities and counts remain. Limited to the caller's
+    department like GetSignedAmountReport.
     """
     ListContractHistory: _grpc.UnaryUnaryMultiCallable[_contract_pb2.ListContractHistoryRequest, _contract_pb2.ListContractHistoryResponse]
     """Lists the contract's history: every change with who, when, before and after."""
@@ -195,7 +202,9 @@ class ContractServiceAsyncStub(ContractServiceStub):
     """Terminates an ACTIVE or EXPIRING contract early with a date and a reason."""
     RenewContract: _aio.UnaryUnaryMultiCallable[_contract_pb2.RenewContractRequest, _contract_pb2.Contract]  # type: ignore[assignment]
     """Renews an ACTIVE or EXPIRING contract: it becomes RENEWED and a successor
-    DRAFT linked to it is created with the new term. Returns the successor.
+    DRAFT linked to it is created with the new term. Its payment and delivery milestones
+    are the predecessor's, moved by as many days as the start date moves, with nothing
+    paid or completed. Returns the successor.
     """
     ArchiveContract: _aio.UnaryUnaryMultiCallable[_contract_pb2.ArchiveContractRequest, _contract_pb2.Contract]  # type: ignore[assignment]
     """Archives a RENEWED, EXPIRED or TERMINATED contract."""
@@ -208,8 +217,9 @@ class ContractServiceAsyncStub(ContractServiceStub):
     RenderContract: _aio.UnaryStreamMultiCallable[_contract_pb2.RenderContractRequest, _contract_pb2.RenderedFile]  # type: ignore[assignment]
     """Renders the contract text (合同文本) as DOCX or PDF: header fields, the parties, the
     line items, the payment and delivery schedules and the clauses. Amounts appear only for
-    callers with the `contract_amount` right. Streamed in chunks of at most 1 MiB; the first
-    message also carries the file name and media type.
+    callers with the `contract_amount` right; free-text clauses (`payment_terms`,
+    `breach_liability`) are rendered as written, amounts in them included. Streamed in
+    chunks of at most 1 MiB; the first message also carries the file name and media type.
     """
     RenderApprovalSheet: _aio.UnaryStreamMultiCallable[_contract_pb2.RenderApprovalSheetRequest, _contract_pb2.RenderedFile]  # type: ignore[assignment]
     """Renders the approval sheet (审批单) as DOCX or PDF: the contract's summary and every
@@ -219,15 +229,19 @@ class ContractServiceAsyncStub(ContractServiceStub):
     GetSignedAmountReport: _aio.UnaryUnaryMultiCallable[_contract_pb2.GetSignedAmountReportRequest, _contract_pb2.SignedAmountReport]  # type: ignore[assignment]
     """Signed amounts (签约额) and counts per period, optionally split by kind, department
     and owner. Amounts are empty for callers without the `contract_amount` right; the
-    counts remain.
+    counts remain. Every report counts the caller's own department's contracts only,
+    except for the finance and admin roles, which see every department; a caller of
+    another role whose token names no department is PERMISSION_DENIED (NO_DEPARTMENT).
     """
     GetReceivablesReport: _aio.UnaryUnaryMultiCallable[_contract_pb2.GetReceivablesReportRequest, _contract_pb2.ReceivablesReport]  # type: ignore[assignment]
     """Receivables (应收) per customer as of a day: planned, received, outstanding and overdue
-    amounts and the longest overdue. Amounts are empty without `contract_amount`.
+    amounts and the longest overdue. Amounts are empty without `contract_amount`. Limited
+    to the caller's department like GetSignedAmountReport.
     """
     GetGoodsReport: _aio.UnaryUnaryMultiCallable[_contract_pb2.GetGoodsReportRequest, _contract_pb2.GoodsReport]  # type: ignore[assignment]
     """Goods sold (货物): line items' quantities and amounts per item and period. Amounts are
-    empty without `contract_amount`; quantities and counts remain.
+    empty without `contract_amount`; quantities and counts remain. Limited to the caller's
+    department like GetSignedAmountReport.
     """
     ListContractHistory: _aio.UnaryUnaryMultiCallable[_contract_pb2.ListContractHistoryRequest, _contract_pb2.ListContractHistoryResponse]  # type: ignore[assignment]
     """Lists the contract's history: every change with who, when, before and after."""
@@ -375,7 +389,9 @@ class ContractServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_contract_pb2.Contract, _abc.Awaitable[_contract_pb2.Contract]]:
         """Renews an ACTIVE or EXPIRING contract: it becomes RENEWED and a successor
-        DRAFT linked to it is created with the new term. Returns the successor.
+        DRAFT linked to it is created with the new term. Its payment and delivery milestones
+        are the predecessor's, moved by as many days as the start date moves, with nothing
+        paid or completed. Returns the successor.
         """
 
     @_abc_1.abstractmethod
@@ -412,8 +428,9 @@ class ContractServiceServicer(metaclass=_abc_1.ABCMeta):
     ) -> _typing.Union[_abc.Iterator[_contract_pb2.RenderedFile], _abc.AsyncIterator[_contract_pb2.RenderedFile]]:
         """Renders the contract text (合同文本) as DOCX or PDF: header fields, the parties, the
         line items, the payment and delivery schedules and the clauses. Amounts appear only for
-        callers with the `contract_amount` right. Streamed in chunks of at most 1 MiB; the first
-        message also carries the file name and media type.
+        callers with the `contract_amount` right; free-text clauses (`payment_terms`,
+        `breach_liability`) are rendered as written, amounts in them included. Streamed in
+        chunks of at most 1 MiB; the first message also carries the file name and media type.
         """
 
     @_abc_1.abstractmethod
@@ -435,7 +452,9 @@ class ContractServiceServicer(metaclass=_abc_1.ABCMeta):
     ) -> _typing.Union[_contract_pb2.SignedAmountReport, _abc.Awaitable[_contract_pb2.SignedAmountReport]]:
         """Signed amounts (签约额) and counts per period, optionally split by kind, department
         and owner. Amounts are empty for callers without the `contract_amount` right; the
-        counts remain.
+        counts remain. Every report counts the caller's own department's contracts only,
+        except for the finance and admin roles, which see every department; a caller of
+        another role whose token names no department is PERMISSION_DENIED (NO_DEPARTMENT).
         """
 
     @_abc_1.abstractmethod
@@ -445,7 +464,8 @@ class ContractServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_contract_pb2.ReceivablesReport, _abc.Awaitable[_contract_pb2.ReceivablesReport]]:
         """Receivables (应收) per customer as of a day: planned, received, outstanding and overdue
-        amounts and the longest overdue. Amounts are empty without `contract_amount`.
+        amounts and the longest overdue. Amounts are empty without `contract_amount`. Limited
+        to the caller's department like GetSignedAmountReport.
         """
 
     @_abc_1.abstractmethod
@@ -455,7 +475,8 @@ class ContractServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_contract_pb2.GoodsReport, _abc.Awaitable[_contract_pb2.GoodsReport]]:
         """Goods sold (货物): line items' quantities and amounts per item and period. Amounts are
-        empty without `contract_amount`; quantities and counts remain.
+        empty without `contract_amount`; quantities and counts remain. Limited to the caller's
+        department like GetSignedAmountReport.
         """
 
     @_abc_1.abstractmethod
