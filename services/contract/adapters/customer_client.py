@@ -3,20 +3,17 @@ called."""
 
 from __future__ import annotations
 
-import threading
-import time
 from dataclasses import dataclass
 from typing import Protocol
 
 import grpc
 
 from callops.customer.v1 import customer_pb2, customer_pb2_grpc
-from services.common.auth import issue_token
+from services.common.auth import ServiceToken
 from services.common.config import ServiceSettings
 from services.common.errors import InvalidArgument, Unavailable
 
 SERVICE_USER = "contract-service"
-TOKEN_TTL_SECONDS = 3600
 
 
 @dataclass(frozen=True)
@@ -40,28 +37,16 @@ class GrpcCustomerDirectory:
     """Asks CustomerService.GetCustomer with a `service` token of its own."""
 
     def __init__(self, settings: ServiceSettings, address: str, timeout: float = 5.0) -> None:
-        self._settings = settings
         self._channel = grpc.insecure_channel(address)
         self._stub = customer_pb2_grpc.CustomerServiceStub(self._channel)
         self._timeout = timeout
-        self._lock = threading.Lock()
-        self._token = ""
-        self._token_expires = 0.0
-
-    def _bearer(self) -> str:
-        with self._lock:
-            if time.time() > self._token_expires - 60:
-                self._token = issue_token(
-                    self._settings, SERVICE_USER, ["service"], ttl_seconds=TOKEN_TTL_SECONDS
-                )
-                self._token_expires = time.time() + TOKEN_TTL_SECONDS
-            return self._token
+        self._token = ServiceToken(settings, SERVICE_USER)
 
     def check_exists(self, customer: str, field: str) -> None:
         try:
             self._stub.GetCustomer(
                 customer_pb2.GetCustomerRequest(name=customer),
-                metadata=(("authorization", f"Bearer {self._bearer()}"),),
+                metadata=self._token.metadata(),
                 timeout=self._timeout,
             )
         except grpc.RpcError as exc:
@@ -79,7 +64,7 @@ class GrpcCustomerDirectory:
         try:
             found = self._stub.GetCustomer(
                 customer_pb2.GetCustomerRequest(name=customer),
-                metadata=(("authorization", f"Bearer {self._bearer()}"),),
+                metadata=self._token.metadata(),
                 timeout=self._timeout,
             )
         except grpc.RpcError:
