@@ -31,7 +31,7 @@ import pytest
 from callops.alerts.v1 import alerts_pb2, alerts_pb2_grpc
 from callops.callcenter.v1 import callcenter_pb2, callcenter_pb2_grpc
 from callops.contract.v1 import contract_pb2, contract_pb2_grpc
-from tests.integration.test_run_system import live_processes_in_groups
+from tests.run_command import ProcessOutput, live_processes_in_groups
 from tests.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -80,8 +80,6 @@ class Stack:
             "CALLOPS_DATA_DIR": str(data),
             **{f"CALLOPS_{n.upper()}_ADDRESS": self.address(n) for n in SERVICES},
         }
-        self.lines: list[str] = []
-        self._queue: queue.Queue[str | None] = queue.Queue()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "services.run"],
             cwd=ROOT,
@@ -91,26 +89,10 @@ class Stack:
             text=True,
             start_new_session=True,
         )
-        threading.Thread(target=self._read, daemon=True).start()
+        self.output = ProcessOutput(self.process)
+        self.lines = self.output.lines
+        self.wait_for = self.output.wait_for
         self.channels: dict[str, grpc.Channel] = {}
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self._queue.put(line.rstrip("\n"))
-        self._queue.put(None)
-
-    def wait_for(self, text: str, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        while not any(text in line for line in self.lines):
-            try:
-                line = self._queue.get(timeout=max(0.1, deadline - time.monotonic()))
-            except queue.Empty:
-                line = ""
-            if line is None or time.monotonic() > deadline:
-                output = "\n".join(self.lines)
-                pytest.fail(f"the run command: no {text!r} within {timeout} s:\n{output}")
-            self.lines.append(line)
 
     def component_groups(self) -> set[int]:
         """The process groups of the components, from the pid lines it printed."""
@@ -135,8 +117,7 @@ class Stack:
             channel.close()
         self.process.send_signal(signal.SIGINT)
         code = self.process.wait(timeout=90)
-        while (line := self._queue.get(timeout=10)) is not None:
-            self.lines.append(line)
+        self.output.drain()
         return code
 
     def kill(self) -> None:

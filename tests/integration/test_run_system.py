@@ -7,13 +7,11 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import queue
 import re
 import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,6 +24,7 @@ from typer.testing import CliRunner
 
 from services.cli import app
 from services.demo import CONTRACTS, CUSTOMERS, demo_phone
+from tests.run_command import ProcessOutput, live_processes_in_groups
 from tests.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -69,32 +68,13 @@ class RunningSystem:
             stderr=subprocess.STDOUT,
             text=True,
         )
-        self.lines: list[str] = []
-        self._queue: queue.Queue[str | None] = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self._queue.put(line.rstrip("\n"))
-        self._queue.put(None)
-
-    def wait_for(self, text: str, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        while not any(text in line for line in self.lines):
-            try:
-                line = self._queue.get(timeout=max(0.1, deadline - time.monotonic()))
-            except queue.Empty:
-                line = ""
-            if line is None or time.monotonic() > deadline:
-                output = "\n".join(self.lines)
-                pytest.fail(f"no {text!r} within {timeout} s:\n{output}", pytrace=False)
-            self.lines.append(line)
+        self.output = ProcessOutput(self.process)
+        self.lines = self.output.lines
+        self.wait_for = self.output.wait_for
 
     def finish(self, timeout: float = 60) -> int:
         code = self.process.wait(timeout=timeout)
-        while (line := self._queue.get(timeout=5)) is not None:
-            self.lines.append(line)
+        self.output.drain()
         return code
 
     def pids(self) -> dict[str, int]:
@@ -117,22 +97,6 @@ class RunningSystem:
         for pid in self.pids().values():
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(pid, signal.SIGKILL)
-
-
-def live_processes_in_groups(groups: set[int]) -> list[str]:
-    """Processes (not zombies) whose process group is one of `groups`, from /proc."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            text = stat.read_text()
-        except OSError:
-            continue  # gone while we looked
-        # The command name is in parentheses and may hold spaces: split after it.
-        fields = text[text.rindex(")") + 2 :].split()
-        state, pgid = fields[0], int(fields[2])
-        if pgid in groups and state != "Z":
-            found.append(f"{stat.parent.name} {text[: text.rindex(')') + 1]}")
-    return found
 
 
 @pytest.fixture
