@@ -4,6 +4,7 @@ cancelled by the events that make it moot."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import threading
 import uuid
@@ -11,12 +12,14 @@ from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
 from services.alerts.adapters import orm
 from services.alerts.bootstrap import AlertApp
+from services.alerts.domain.events import AlertRaised
 from services.alerts.domain.watched import ApprovalWait
-from services.alerts.service_layer import projection
+from services.alerts.service_layer import projection, scans
 from services.alerts.service_layer.scans import run_scans
 from tests.alerts_fixtures import FakeContracts, contract, payment, seed_directory
 
@@ -353,3 +356,73 @@ def test_delivery_and_acceptance_milestones_remind_the_owner_until_completed(
         ("DELIVERY_DUE", "contracts/c0010/deliveryMilestones/d1", 7, "users/zhang.san"),
         ("ACCEPTANCE_DUE", "contracts/c0010/deliveryMilestones/d2", 1, "users/zhang.san"),
     }
+
+
+def test_an_alert_commits_only_with_its_event_and_deliveries(
+    alerts_app: AlertApp, fake_contracts: FakeContracts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The payment rules start with a WITH: on SQLite the driver did not open a transaction
+    # for them, so their alerts committed alone when what followed failed.
+    seed_directory(alerts_app, at_nine(START))
+    due = START + timedelta(days=3)
+    fake_contracts.put(contract(20, end_date=date(2027, 3, 1), milestones=(payment(20, 1, due),)))
+    changed(alerts_app, "contracts/c0020", at_nine(START))
+
+    def broken(*args: Any) -> Any:
+        raise RuntimeError("the deliveries could not be written")
+
+    monkeypatch.setattr(scans, "_deliveries", broken)
+    with pytest.raises(RuntimeError):
+        run_scans(alerts_app.engine, alerts_app.rules, at_nine(START))
+    monkeypatch.undo()
+    assert keys(alerts_app) == Counter()
+    with alerts_app.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(orm.outbox)).scalar_one() == 0
+    run_scans(alerts_app.engine, alerts_app.rules, at_nine(START))
+    assert sum(keys(alerts_app).values()) == 2  # to the owner and to finance
+
+
+def test_alert_raised_events_are_what_python_would_write(
+    alerts_app: AlertApp, fake_contracts: FakeContracts
+) -> None:
+    """The events' JSON is built in SQL: byte for byte what json.dumps writes, escapes and
+    Chinese included, a fresh version-4 event id each, a delivery per address on file."""
+    seed_directory(alerts_app, at_nine(START))
+    title = '第1期款 "尾款" \\ 备注\n\t\x01 /完'
+    due = START + timedelta(days=1)
+    milestone = dataclasses.replace(payment(21, 1, due), title=title)
+    fake_contracts.put(contract(21, end_date=date(2027, 3, 1), milestones=(milestone,)))
+    changed(alerts_app, "contracts/c0021", at_nine(START))
+    raised = run_scans(alerts_app.engine, alerts_app.rules, at_nine(START))
+    assert raised["payment_due"] == 2
+    a, o, d = orm.alerts.c, orm.outbox.c, orm.deliveries.c
+    with alerts_app.engine.connect() as conn:
+        alerts = conn.execute(select(orm.alerts).order_by(a.id)).all()
+        events = conn.execute(select(orm.outbox).order_by(o.seq)).all()
+        deliveries = conn.execute(select(d.alert_id, d.channel, d.state).order_by(d.id)).all()
+    assert all(title in alert.title for alert in alerts)
+    assert [e.payload for e in events] == [
+        json.dumps(
+            AlertRaised(
+                alert=f"alerts/{alert.id}",
+                recipient=alert.recipient,
+                kind=alert.kind,
+                severity=alert.severity,
+                title=alert.title,
+                body=alert.body,
+                subject=alert.subject,
+            ).payload(),
+            ensure_ascii=False,
+        )
+        for alert in alerts
+    ]
+    assert {e.topic for e in events} == {"alerts.AlertRaised"}
+    assert len({e.event_id for e in events}) == len(events)
+    assert all(uuid.UUID(e.event_id).version == 4 for e in events)
+    assert all(str(uuid.UUID(e.event_id)) == e.event_id for e in events)
+    # zhang.san has an e-mail address only, qian.cai (finance) a robot webhook only.
+    by_recipient = {alert.id: alert.recipient for alert in alerts}
+    assert sorted((by_recipient[i], ch, state) for i, ch, state in deliveries) == [
+        ("users/qian.cai", "webhook", "PENDING"),
+        ("users/zhang.san", "email", "PENDING"),
+    ]
