@@ -231,11 +231,66 @@ async def test_missed_call_becomes_a_callback_worked_over_grpc(
         FAILED,
         reason="CALLBACK_STATE",
     )
+    # The callback goes out and nobody answers: the agent completes it naming that call.
+    dialed = (
+        await report(
+            c,
+            worker,
+            "o1",
+            pb.CallEvent.TYPE_OUTBOUND_DIAL,
+            user="li.si",
+            peer_uri=f"sip:{NUMBER}@127.0.0.1:5060",
+        )
+    ).call
+    await report(
+        c,
+        worker,
+        "o1",
+        pb.CallEvent.TYPE_ENDED,
+        user="li.si",
+        end_cause=pb.CallEvent.END_CAUSE_NO_ANSWER,
+    )
+    # A malformed name, an unknown call, and the inbound missed call itself.
+    for wrong in ("calls/nope", f"calls/{'f' * 32}", task.calls[0]):
+        await expect(
+            c.stub.CompleteCallback(
+                pb.CompleteCallbackRequest(
+                    name=task.name, agent=worker.name, result="no_answer", call=wrong
+                ),
+                metadata=me,
+            ),
+            INVALID,
+            "call",
+        )
     done = await c.stub.CompleteCallback(
-        pb.CompleteCallbackRequest(name=task.name, agent=worker.name, result="reached"),
+        pb.CompleteCallbackRequest(
+            name=task.name, agent=worker.name, result="no_answer", call=dialed.name
+        ),
         metadata=me,
     )
-    assert done.state == pb.CallbackTask.STATE_COMPLETED
+    assert done.state == pb.CallbackTask.STATE_COMPLETED and done.callback_call == dialed.name
+    got = await c.stub.GetCallback(pb.GetCallbackRequest(name=task.name), metadata=me)
+    assert got == done and got.phone_number == "138****8000"
+    [listed] = (await c.stub.ListCallbacks(pb.ListCallbacksRequest(), metadata=me)).callbacks
+    assert listed.callback_call == dialed.name
+    await expect(c.stub.GetCallback(pb.GetCallbackRequest(name="x"), metadata=me), INVALID, "name")
+
+
+async def test_the_outbound_call_that_connects_is_the_callbacks_call(
+    grpc_callcenter: CallCenterCaller,
+) -> None:
+    c = grpc_callcenter
+    agent = await new_agent(c)
+    await report(c, agent, "m1", pb.CallEvent.TYPE_INCOMING)
+    await report(c, agent, "m1", pb.CallEvent.TYPE_ENDED)
+    peer = f"sip:{NUMBER}@127.0.0.1:5060"
+    dialed = (await report(c, agent, "o1", pb.CallEvent.TYPE_OUTBOUND_DIAL, peer_uri=peer)).call
+    assert dialed.recording == ""
+    await report(c, agent, "o1", pb.CallEvent.TYPE_ANSWERED)
+    me = c.as_("agent", user="wang.wu")
+    [task] = (await c.stub.ListCallbacks(pb.ListCallbacksRequest(), metadata=me)).callbacks
+    assert task.state == pb.CallbackTask.STATE_COMPLETED
+    assert task.callback_call == dialed.name and task.result == "reached_by_outbound_call"
 
 
 async def test_screen_pop_from_the_real_customer_service(linked_services: LinkedServices) -> None:

@@ -75,8 +75,15 @@ async def test_upload_listen_and_who_may(
         c.stub.UploadCallRecording(_messages(call, b""), metadata=c.as_("agent", user="li.si")),
         DENIED,
     )
+    assert (await c.stub.GetCall(pb.GetCallRequest(name=call), metadata=me)).recording == ""
     stored = await c.stub.UploadCallRecording(_messages(call, AUDIO), metadata=me)
     assert stored.name == f"{call}/recording"
+    # The call record now points to its recording, in Get and List alike.
+    assert (await c.stub.GetCall(pb.GetCallRequest(name=call), metadata=me)).recording == (
+        stored.name
+    )
+    [listed] = (await c.stub.ListCalls(pb.ListCallsRequest(), metadata=me)).calls
+    assert listed.recording == stored.name
     assert (stored.size_bytes, stored.sha256, stored.uploaded_by) == (
         len(AUDIO),
         SHA,

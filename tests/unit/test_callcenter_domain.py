@@ -204,17 +204,26 @@ def test_missed_calls_from_one_number_within_the_window_join_one_task() -> None:
     first = missed_call("1", 0)
     task = CallbackTask.for_missed_call(first, POLICY, T0)
     assert task.rank_at == first.ended_at - timedelta(seconds=60)  # type: ignore[operator]
-    second, late, other = (
-        missed_call("2", 20),
-        missed_call("3", 90),
-        missed_call("4", 5, "+8613900139000"),
-    )
-    assert task.takes(second, POLICY.group_window)
-    task.join(second, T0)
-    task.join(second, T0)  # joining twice counts once
+    second, other = missed_call("2", 20), missed_call("4", 5, "+8613900139000")
+    assert task.takes(second)
+    task.join(second, POLICY, T0)
+    task.join(second, POLICY, T0)  # joining twice counts once
     assert task.missed_count == 2
-    assert not task.takes(late, POLICY.group_window)
-    assert not task.takes(other, POLICY.group_window)
+    assert task.expires_at == first.ended_at + POLICY.ttl  # type: ignore[operator]
+    assert not task.takes(other)
+
+
+def test_a_miss_after_the_window_joins_the_open_task_with_its_own_time_to_live() -> None:
+    first = missed_call("1", 0)
+    task = CallbackTask.for_missed_call(first, POLICY, T0)
+    late = missed_call("3", 50)  # 50 minutes on: beyond the 30-minute window
+    assert task.takes(late)  # a number has one open task: one agent calls it back
+    task.join(late, POLICY, T0)
+    assert task.missed_count == 2
+    assert task.expires_at == late.ended_at + POLICY.ttl  # type: ignore[operator]
+    assert task.due_at == first.ended_at + POLICY.due_after  # type: ignore[operator]
+    task.complete(None, "reached", T0)
+    assert not task.takes(missed_call("5", 55))  # a closed task takes no more calls
 
 
 def _reserved() -> CallbackTask:
@@ -286,10 +295,37 @@ def test_expiry_names_the_holder_or_the_last_agent_whose_reservation_lapsed() ->
     ]
 
 
-def test_an_outbound_call_closes_the_task() -> None:
+def outbound_call(id_: str, number: str = NUMBER) -> Call:
+    c = Call(id=id_ * 32, call_id=id_, agent_id="d" * 32, created_at=T0)
+    c.apply(CallEventData(id_, EventType.OUTBOUND_DIAL, T0, peer_number=number))
+    c.apply(CallEventData(id_, EventType.ANSWERED, T0 + timedelta(seconds=5)))
+    return c
+
+
+def test_an_outbound_call_closes_the_task_and_is_its_callback_call() -> None:
     task = CallbackTask.for_missed_call(missed_call("1", 0), POLICY, T0)
-    task.close_by_outbound("d" * 32, T0)
+    task.close_by_outbound("d" * 32, outbound_call("o"), T0)
     assert task.state is CallbackState.COMPLETED and task.agent_id == "d" * 32
+    assert task.callback_call_id == "o" * 32
+
+
+def test_completing_by_hand_may_name_the_callback_call_to_the_number() -> None:
+    task = _reserved()
+    task.accept("b" * 32, T0)
+    for wrong in (outbound_call("x", "+8613900139000"), missed_call("2", 1)):
+        with pytest.raises(InvalidArgument) as caught:
+            task.complete("b" * 32, "reached", T0, wrong)
+        assert caught.value.violations[0].field == "call"
+    assert task.state is CallbackState.ASSIGNED and task.callback_call_id is None
+    task.complete("b" * 32, "reached", T0, outbound_call("o"))
+    assert task.state is CallbackState.COMPLETED and task.callback_call_id == "o" * 32
+
+
+def test_a_call_shows_whether_it_has_a_recording() -> None:
+    call = missed_call("1", 0)
+    assert call.recording_name == ""
+    call.has_recording = True
+    assert call.recording_name == f"calls/{'1' * 32}/recording"
 
 
 def test_choice_prefers_the_owner_then_the_longest_idle() -> None:

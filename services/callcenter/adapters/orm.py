@@ -16,9 +16,10 @@ from sqlalchemy import (
     Table,
     Text,
     event,
+    exists,
     text,
 )
-from sqlalchemy.orm import registry
+from sqlalchemy.orm import column_property, registry
 
 from services.callcenter.domain import model
 from services.common.db import UTCDateTime, new_metadata
@@ -140,6 +141,7 @@ callback_tasks = Table(
     Column("rejected_by", JSON, nullable=False, default=list),
     Column("result", String(40), nullable=False, default=""),
     Column("close_reason", String(200), nullable=False, default=""),
+    Column("callback_call_id", ID, nullable=True),
     Column("late_notified", Boolean, nullable=False, default=False),
     Column("version", Integer, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
@@ -154,6 +156,19 @@ Index(
     unique=True,
     sqlite_where=text("state = 'RESERVED'"),
     postgresql_where=text("state = 'RESERVED'"),
+)
+
+# One open task per number: two misses from a number that has none, committed at once,
+# cannot both open one (the second is refused and retried, and then joins the first's).
+OPEN_TASK_STATES = "state IN ({})".format(
+    ", ".join(f"'{state.name}'" for state in model.OPEN_CALLBACK_STATES)
+)
+Index(
+    "uq_callback_tasks_one_open_per_number",
+    callback_tasks.c.phone_number,
+    unique=True,
+    sqlite_where=text(OPEN_TASK_STATES),
+    postgresql_where=text(OPEN_TASK_STATES),
 )
 
 # Inbound calls offered and neither answered nor ended: the wallboard's waiting calls. Partial,
@@ -202,7 +217,14 @@ def start_mappers() -> None:
     _mapped = True
     mapper_registry.map_imperatively(model.AgentStateChange, agent_state_log)
     mapper_registry.map_imperatively(model.Agent, agents, version_id_col=agents.c.version)
-    mapper_registry.map_imperatively(model.Call, calls, version_id_col=calls.c.version)
+    recorded = exists().where(call_recordings.c.call_id == calls.c.id)
+    mapper_registry.map_imperatively(
+        model.Call,
+        calls,
+        version_id_col=calls.c.version,
+        # Kept through flushes: the use cases hand the call out after the session closed.
+        properties={"has_recording": column_property(recorded, expire_on_flush=False)},
+    )
     mapper_registry.map_imperatively(
         model.CallbackTask, callback_tasks, version_id_col=callback_tasks.c.version
     )

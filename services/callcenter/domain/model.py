@@ -297,6 +297,9 @@ class Call:
     no_order: bool = False
     parked_for_follow_up: bool = False
     sales_result: SalesResult = SalesResult.UNSPECIFIED
+    # Read from the recordings when loaded (never written with the call): a client sees
+    # that a recording exists without asking for it.
+    has_recording: bool = False
     updated_at: datetime | None = None
     version: int = 1
     events: list[Event] = field(default_factory=list)
@@ -304,6 +307,11 @@ class Call:
     @property
     def resource_name(self) -> str:
         return f"calls/{self.id}"
+
+    @property
+    def recording_name(self) -> str:
+        """`calls/{id}/recording` when the call has a recording, else empty."""
+        return f"{self.resource_name}/recording" if self.has_recording else ""
 
     def apply(self, e: CallEventData) -> None:
         if e.type is EventType.OUTBOUND_DIAL:
@@ -424,6 +432,9 @@ class CallbackTask:
     rejected_by: list[str] = field(default_factory=list)
     result: str = ""
     close_reason: str = ""
+    # The outbound call that called the number back (its Call.id), when one closed the task
+    # or the agent named it on completion.
+    callback_call_id: str | None = None
     late_notified: bool = False
     updated_at: datetime | None = None
     version: int = 1
@@ -456,29 +467,28 @@ class CallbackTask:
                 f"customers/{call.customer_id}" if call.customer_id else "",
             )
         )
-        task.join(call, now)
+        task.join(call, policy, now)
         return task
 
     @property
     def open(self) -> bool:
         return self.state in OPEN_CALLBACK_STATES
 
-    def takes(self, call: Call, window: timedelta) -> bool:
-        """A missed call from the same number within the window joins this open task."""
-        at = call.ended_at or call.offered_at
-        return (
-            self.open
-            and call.peer_number == self.phone_number
-            and at is not None
-            and abs(at - self.last_missed_at) <= window
-        )
+    def takes(self, call: Call) -> bool:
+        """A missed call from the number of an open task joins it: a number has at most one
+        open task (the database refuses a second), so one agent calls it back."""
+        return self.open and call.peer_number == self.phone_number
 
-    def join(self, call: Call, now: datetime) -> None:
+    def join(self, call: Call, policy: CallbackPolicy, now: datetime) -> None:
+        """Adds a missed call. One that comes after the grouping window would have opened a
+        task of its own: it gets the time to live that task would have had."""
         if call.id in self.call_ids:
             return
+        at = call.ended_at or call.offered_at or now
+        if at - self.last_missed_at > policy.group_window:
+            self.expires_at = max(self.expires_at, at + policy.ttl)
         self.call_ids = [*self.call_ids, call.id]
         self.missed_count = len(self.call_ids)
-        at = call.ended_at or call.offered_at or now
         self.last_missed_at = max(self.last_missed_at, at)
         if self.customer_id is None and call.customer_id:
             self.customer_id = call.customer_id
@@ -540,11 +550,22 @@ class CallbackTask:
         self._release(now)
         return True
 
-    def complete(self, agent_id: str | None, result: str, now: datetime) -> None:
+    def complete(
+        self,
+        agent_id: str | None,
+        result: str,
+        now: datetime,
+        callback_call: Call | None = None,
+    ) -> None:
+        """Done, with a result; `callback_call` is the outbound call that called back, when
+        named: it must be a call to this task's number."""
         if agent_id is not None:
             self._require(CallbackState.ASSIGNED, agent_id, "complete")
         if not CODE.fullmatch(result):
             raise InvalidArgument.of("result", "required, a code like reached, at most 40")
+        if callback_call is not None:
+            self._check_callback_call(callback_call)
+            self.callback_call_id = callback_call.id
         self.result = result
         done_by = agent_id or self.agent_id or ""
         self._close(CallbackState.COMPLETED, "", now)
@@ -554,13 +575,20 @@ class CallbackTask:
             )
         )
 
-    def close_by_outbound(self, agent_id: str, now: datetime) -> None:
-        """An outbound call to the number connected: the callback is done, by whoever."""
+    def _check_callback_call(self, call: Call) -> None:
+        if call.direction is not Direction.OUTBOUND or call.peer_number != self.phone_number:
+            raise InvalidArgument.of(
+                "call", f"{call.resource_name} is not an outbound call to the callback's number"
+            )
+
+    def close_by_outbound(self, agent_id: str, call: Call, now: datetime) -> None:
+        """An outbound call to the number connected: the callback is done, by whoever, and
+        that call is its callback call."""
         if not self.open:
             return
         if self.agent_id is None:
             self.agent_id = agent_id
-        self.complete(None, "reached_by_outbound_call", now)
+        self.complete(None, "reached_by_outbound_call", now, call)
 
     def expire(self, now: datetime) -> bool:
         if not self.open or self.expires_at > now:

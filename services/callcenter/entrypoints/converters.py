@@ -168,6 +168,7 @@ def call_out(c: model.Call, who: Principal) -> pb.Call:
         sales_result=SALES_RESULT.out(c.sales_result),
         create_time=convert.timestamp(c.created_at),
         etag=str(c.version),
+        recording=c.recording_name,
     )
 
 
@@ -208,6 +209,7 @@ def callback_out(t: model.CallbackTask, who: Principal) -> pb.CallbackTask:
         create_time=convert.timestamp(t.created_at),
         update_time=convert.timestamp(t.updated_at),
         etag=str(t.version),
+        callback_call=_ref("calls", t.callback_call_id),
     )
 
 

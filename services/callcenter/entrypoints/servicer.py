@@ -63,6 +63,7 @@ RIGHTS = {
     "UploadCallRecording": "calls.write",
     "DownloadCallRecording": "calls.read",
     "GetCallRecordingUrl": "calls.read",
+    "GetCallback": "calls.read",
     "ListCallbacks": "calls.read",
     "AcceptCallback": "callbacks.work",
     "RejectCallback": "callbacks.work",
@@ -441,6 +442,10 @@ class CallCenterServicer(callcenter_pb2_grpc.CallCenterServiceServicer):
 
     # --- callbacks ----------------------------------------------------------------------------
 
+    async def GetCallback(self, request: pb.GetCallbackRequest, context: Any) -> pb.CallbackTask:
+        tid = convert.parse_name(request.name, "callbacks", "name")
+        return cv.callback_out(await self._run(callbacks.get_callback, tid), _principal())
+
     async def ListCallbacks(
         self, request: pb.ListCallbacksRequest, context: Any
     ) -> pb.ListCallbacksResponse:
@@ -480,8 +485,9 @@ class CallCenterServicer(callcenter_pb2_grpc.CallCenterServiceServicer):
         self, request: pb.CompleteCallbackRequest, context: Any
     ) -> pb.CallbackTask:
         tid, aid = self._names(request.name, request.agent)
+        call = convert.parse_name(request.call, "calls", "call") if request.call else ""
         task = await self._run(
-            callbacks.complete_callback, self._deps, tid, aid, request.result, _actor()
+            callbacks.complete_callback, self._deps, tid, aid, request.result, _actor(), call
         )
         return cv.callback_out(task, _principal())
 

@@ -10,30 +10,49 @@ from services.callcenter.adapters.uow import CallCenterUnitOfWork
 from services.callcenter.domain import model
 from services.callcenter.service_layer.agents import check_actor
 from services.callcenter.service_layer.deps import Deps
-from services.common.errors import AlreadyExists, StaleEtag
+from services.common.errors import AlreadyExists, InvalidArgument, NotFound, StaleEtag
+
+BATCH = 20  # pending tasks read and locked per transaction
+# Reservations per commit: enough to share the reads and the commit, few enough that the
+# write lock (SQLite's is the whole database) is not held long against the call events.
+PER_COMMIT = 8
 
 
 def reserve_next(uow: CallCenterUnitOfWork, deps: Deps) -> model.CallbackTask | None:
-    """Reserves the first pending task that a free agent can take, in one transaction.
+    """Reserves the first pending task that a free agent can take, in one transaction."""
+    reserved = reserve_batch(uow, deps, most=1)
+    return reserved[0] if reserved else None
 
-    Tasks are locked with SKIP LOCKED, so concurrent assigners take different ones; the
+
+def reserve_batch(
+    uow: CallCenterUnitOfWork, deps: Deps, most: int = PER_COMMIT
+) -> list[model.CallbackTask]:
+    """Reserves, in queue order, up to `most` of the first pending tasks that free agents can
+    take, each for a different agent, in one transaction: the reads of the queue and of the
+    free agents, and the commit, are shared by the batch.
+
+    Tasks are locked with SKIP LOCKED, so concurrent assigners take different ones; each
     chosen agent is locked and re-checked the same way, and a partial unique index refuses a
-    second reservation for one agent should anything slip through."""
+    second reservation for one agent should anything slip through. A conflict at commit
+    undoes the whole batch, which the caller retries."""
+    reserved: list[model.CallbackTask] = []
     with uow:
         now = deps.clock()
-        tasks = uow.callbacks.next_pending(limit=20)
-        # Read once for all the tasks tried: agents found taken are dropped as we go.
+        tasks = uow.callbacks.next_pending(limit=BATCH)
+        # Read once for all the tasks tried: agents taken (here or elsewhere) are dropped.
         ready = uow.agents.ready_for_reservation() if tasks else []
         for task in tasks:
+            if len(reserved) == most or not ready:
+                break
             candidates = list(ready)
             while candidates:
                 chosen = model.choose_agent(task, candidates)
                 if chosen is None:
                     break
+                ready = [a for a in ready if a.id != chosen.id]
                 agent = uow.agents.lock_if_ready(chosen.id)
                 if agent is None:  # taken by another process since the unlocked read
                     candidates = [a for a in candidates if a.id != chosen.id]
-                    ready = [a for a in ready if a.id != chosen.id]
                     continue
                 task.reserve(agent.id, deps.policy.reservation_hold, now)
                 agent.set_state(model.AgentState.RESERVED, now, "callback_reserved")
@@ -41,9 +60,11 @@ def reserve_next(uow: CallCenterUnitOfWork, deps: Deps) -> model.CallbackTask | 
                 uow.notices.append(
                     agent.id, model.NoticeKind.CALLBACK_RESERVED, task.resource_name, now
                 )
-                uow.commit()
-                return task
-    return None
+                reserved.append(task)
+                break
+        if reserved:
+            uow.commit()
+    return reserved
 
 
 def assign_pending(
@@ -54,13 +75,13 @@ def assign_pending(
     conflicts = 0
     while reserved < limit and conflicts < 20:
         try:
-            task = reserve_next(uow_factory(), deps)
-        except (AlreadyExists, StaleEtag):  # a concurrent assigner won this one: try again
+            batch = reserve_batch(uow_factory(), deps, most=min(PER_COMMIT, limit - reserved))
+        except (AlreadyExists, StaleEtag):  # a concurrent assigner won one of them: again
             conflicts += 1
             continue
-        if task is None:
+        if not batch:
             break
-        reserved += 1
+        reserved += len(batch)
     return reserved
 
 
@@ -109,13 +130,25 @@ def complete_callback(
     agent_id: str,
     result: str,
     actor: str | None = None,
+    callback_call_id: str = "",
 ) -> model.CallbackTask:
+    """Completes an assigned task; `callback_call_id` names the outbound call that called
+    the number back, when the agent says which."""
     with uow:
         check_actor(uow.agents.get(agent_id), actor)
         task = uow.callbacks.get(task_id, for_update=True)
-        task.complete(agent_id, result, deps.clock())
+        call = _callback_call(uow, callback_call_id) if callback_call_id else None
+        task.complete(agent_id, result, deps.clock(), call)
         uow.commit()
     return task
+
+
+def _callback_call(uow: CallCenterUnitOfWork, call_id: str) -> model.Call:
+    # NOT_FOUND would read as the task missing: the request's `call` field is at fault.
+    try:
+        return uow.calls.get(call_id)
+    except NotFound as exc:
+        raise InvalidArgument.of("call", f"calls/{call_id} does not exist") from exc
 
 
 def list_callbacks(

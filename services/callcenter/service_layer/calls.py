@@ -9,14 +9,16 @@ from services.callcenter.adapters.uow import CallCenterUnitOfWork
 from services.callcenter.domain import events, model
 from services.callcenter.service_layer.agents import check_actor
 from services.callcenter.service_layer.deps import Deps
-from services.common.errors import FailedPrecondition, StaleEtag
+from services.common.errors import AlreadyExists, FailedPrecondition, StaleEtag
 
 
 def _counts_as_missed(call: model.Call) -> bool:
     return call.missed and bool(call.peer_number)
 
 
-CONFLICT_ATTEMPTS = 3
+# A busy center changes agents often (reservations, accepts): a phone event that loses
+# the race a few times in a row is still applied rather than refused as ABORTED.
+CONFLICT_ATTEMPTS = 5
 
 
 def report_call_event(
@@ -29,11 +31,13 @@ def report_call_event(
 ) -> tuple[model.Call, bool]:
     """Applies one event; returns the call and whether the event was a repeat. Repeats change
     nothing; events in any order converge on the same record. The phone cannot read and
-    retry like a person: an agent changed concurrently (a reservation) is read again here."""
+    retry like a person, so conflicts are read again here: an agent changed concurrently (a
+    reservation), the same event reported twice at once (the retry sees it as a repeat), or
+    a callback task opened for the number by a concurrent miss (the retry joins it)."""
     for attempt in range(1, CONFLICT_ATTEMPTS + 1):
         try:
             return _report_call_event(uow, deps, agent_id, data, customer_id, actor)
-        except StaleEtag:
+        except (StaleEtag, AlreadyExists):
             if attempt == CONFLICT_ATTEMPTS:
                 raise
     raise AssertionError("unreachable")
@@ -85,7 +89,7 @@ def _report_call_event(
         ):
             for task in uow.callbacks.open_for_number(call.peer_number):
                 reserved_for = task.agent_id if task.state is model.CallbackState.RESERVED else None
-                task.close_by_outbound(agent_id, now)
+                task.close_by_outbound(agent_id, call, now)
                 if reserved_for and reserved_for != agent_id:
                     _release_agent(uow, reserved_for, now, "callback_done_by_other")
         uow.commit()
@@ -101,9 +105,11 @@ def _file_missed_call(uow: CallCenterUnitOfWork, deps: Deps, call: model.Call, n
             call.ended_at or now,
         )
     )
+    # The partial unique index keeps one open task per number: when two misses open one at
+    # once, the second commit is refused and its retry finds and joins the first's task.
     for task in uow.callbacks.open_for_number(call.peer_number):
-        if task.takes(call, deps.policy.group_window):
-            task.join(call, now)
+        if task.takes(call):
+            task.join(call, deps.policy, now)
             return
     uow.callbacks.add(model.CallbackTask.for_missed_call(call, deps.policy, now))
 

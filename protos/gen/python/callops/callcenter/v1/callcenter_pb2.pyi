@@ -308,7 +308,7 @@ class CallerMatch(_message.Message):
     def __init__(self, customer: _Optional[str] = ..., customer_display_name: _Optional[str] = ..., contact: _Optional[str] = ..., contact_display_name: _Optional[str] = ..., contact_title: _Optional[str] = ...) -> None: ...
 
 class Call(_message.Message):
-    __slots__ = ("name", "call_id", "agent", "direction", "peer_number", "local_uri", "customer", "offer_time", "answer_time", "end_time", "ring_seconds", "talk_seconds", "result", "end_cause", "wrap_up_code", "wrap_up_notes", "no_order", "parked_for_follow_up", "sales_result", "create_time", "etag")
+    __slots__ = ("name", "call_id", "agent", "direction", "peer_number", "local_uri", "customer", "offer_time", "answer_time", "end_time", "ring_seconds", "talk_seconds", "result", "end_cause", "wrap_up_code", "wrap_up_notes", "no_order", "parked_for_follow_up", "sales_result", "create_time", "etag", "recording")
     class Result(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
         __slots__ = ()
         RESULT_UNSPECIFIED: _ClassVar[Call.Result]
@@ -356,6 +356,7 @@ class Call(_message.Message):
     SALES_RESULT_FIELD_NUMBER: _ClassVar[int]
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     ETAG_FIELD_NUMBER: _ClassVar[int]
+    RECORDING_FIELD_NUMBER: _ClassVar[int]
     name: str
     call_id: str
     agent: str
@@ -377,7 +378,8 @@ class Call(_message.Message):
     sales_result: Call.SalesResult
     create_time: _timestamp_pb2.Timestamp
     etag: str
-    def __init__(self, name: _Optional[str] = ..., call_id: _Optional[str] = ..., agent: _Optional[str] = ..., direction: _Optional[_Union[Direction, str]] = ..., peer_number: _Optional[str] = ..., local_uri: _Optional[str] = ..., customer: _Optional[str] = ..., offer_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., answer_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., ring_seconds: _Optional[int] = ..., talk_seconds: _Optional[int] = ..., result: _Optional[_Union[Call.Result, str]] = ..., end_cause: _Optional[_Union[CallEvent.EndCause, str]] = ..., wrap_up_code: _Optional[str] = ..., wrap_up_notes: _Optional[str] = ..., no_order: _Optional[bool] = ..., parked_for_follow_up: _Optional[bool] = ..., sales_result: _Optional[_Union[Call.SalesResult, str]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., etag: _Optional[str] = ...) -> None: ...
+    recording: str
+    def __init__(self, name: _Optional[str] = ..., call_id: _Optional[str] = ..., agent: _Optional[str] = ..., direction: _Optional[_Union[Direction, str]] = ..., peer_number: _Optional[str] = ..., local_uri: _Optional[str] = ..., customer: _Optional[str] = ..., offer_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., answer_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., ring_seconds: _Optional[int] = ..., talk_seconds: _Optional[int] = ..., result: _Optional[_Union[Call.Result, str]] = ..., end_cause: _Optional[_Union[CallEvent.EndCause, str]] = ..., wrap_up_code: _Optional[str] = ..., wrap_up_notes: _Optional[str] = ..., no_order: _Optional[bool] = ..., parked_for_follow_up: _Optional[bool] = ..., sales_result: _Optional[_Union[Call.SalesResult, str]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., etag: _Optional[str] = ..., recording: _Optional[str] = ...) -> None: ...
 
 class GetCallRequest(_message.Message):
     __slots__ = ("name",)
@@ -424,7 +426,7 @@ class WrapUpCallRequest(_message.Message):
     def __init__(self, name: _Optional[str] = ..., wrap_up_code: _Optional[str] = ..., wrap_up_notes: _Optional[str] = ..., no_order: _Optional[bool] = ..., parked_for_follow_up: _Optional[bool] = ..., sales_result: _Optional[_Union[Call.SalesResult, str]] = ..., etag: _Optional[str] = ...) -> None: ...
 
 class CallbackTask(_message.Message):
-    __slots__ = ("name", "phone_number", "customer", "missed_count", "calls", "state", "agent", "priority_seconds", "first_missed_time", "due_time", "expire_time", "reservation_expire_time", "result", "close_reason", "create_time", "update_time", "etag")
+    __slots__ = ("name", "phone_number", "customer", "missed_count", "calls", "state", "agent", "priority_seconds", "first_missed_time", "due_time", "expire_time", "reservation_expire_time", "result", "close_reason", "create_time", "update_time", "etag", "callback_call")
     class State(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
         __slots__ = ()
         STATE_UNSPECIFIED: _ClassVar[CallbackTask.State]
@@ -458,6 +460,7 @@ class CallbackTask(_message.Message):
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
     ETAG_FIELD_NUMBER: _ClassVar[int]
+    CALLBACK_CALL_FIELD_NUMBER: _ClassVar[int]
     name: str
     phone_number: str
     customer: str
@@ -475,7 +478,14 @@ class CallbackTask(_message.Message):
     create_time: _timestamp_pb2.Timestamp
     update_time: _timestamp_pb2.Timestamp
     etag: str
-    def __init__(self, name: _Optional[str] = ..., phone_number: _Optional[str] = ..., customer: _Optional[str] = ..., missed_count: _Optional[int] = ..., calls: _Optional[_Iterable[str]] = ..., state: _Optional[_Union[CallbackTask.State, str]] = ..., agent: _Optional[str] = ..., priority_seconds: _Optional[int] = ..., first_missed_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., due_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., reservation_expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., result: _Optional[str] = ..., close_reason: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., etag: _Optional[str] = ...) -> None: ...
+    callback_call: str
+    def __init__(self, name: _Optional[str] = ..., phone_number: _Optional[str] = ..., customer: _Optional[str] = ..., missed_count: _Optional[int] = ..., calls: _Optional[_Iterable[str]] = ..., state: _Optional[_Union[CallbackTask.State, str]] = ..., agent: _Optional[str] = ..., priority_seconds: _Optional[int] = ..., first_missed_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., due_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., reservation_expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., result: _Optional[str] = ..., close_reason: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., etag: _Optional[str] = ..., callback_call: _Optional[str] = ...) -> None: ...
+
+class GetCallbackRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
 
 class ListCallbacksRequest(_message.Message):
     __slots__ = ("page_size", "page_token", "filter", "order_by")
@@ -514,14 +524,16 @@ class RejectCallbackRequest(_message.Message):
     def __init__(self, name: _Optional[str] = ..., agent: _Optional[str] = ...) -> None: ...
 
 class CompleteCallbackRequest(_message.Message):
-    __slots__ = ("name", "agent", "result")
+    __slots__ = ("name", "agent", "result", "call")
     NAME_FIELD_NUMBER: _ClassVar[int]
     AGENT_FIELD_NUMBER: _ClassVar[int]
     RESULT_FIELD_NUMBER: _ClassVar[int]
+    CALL_FIELD_NUMBER: _ClassVar[int]
     name: str
     agent: str
     result: str
-    def __init__(self, name: _Optional[str] = ..., agent: _Optional[str] = ..., result: _Optional[str] = ...) -> None: ...
+    call: str
+    def __init__(self, name: _Optional[str] = ..., agent: _Optional[str] = ..., result: _Optional[str] = ..., call: _Optional[str] = ...) -> None: ...
 
 class ReportPeriod(_message.Message):
     __slots__ = ("start_date", "end_date")

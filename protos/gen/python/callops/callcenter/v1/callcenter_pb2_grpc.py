@@ -112,6 +112,11 @@ class CallCenterServiceStub:
                 request_serializer=callops_dot_callcenter_dot_v1_dot_callcenter__pb2.GetCallRecordingUrlRequest.SerializeToString,
                 response_deserializer=callops_dot_callcenter_dot_v1_dot_callcenter__pb2.GetCallRecordingUrlResponse.FromString,
                 _registered_method=True)
+        self.GetCallback = channel.unary_unary(
+                '/callops.callcenter.v1.CallCenterService/GetCallback',
+                request_serializer=callops_dot_callcenter_dot_v1_dot_callcenter__pb2.GetCallbackRequest.SerializeToString,
+                response_deserializer=callops_dot_callcenter_dot_v1_dot_callcenter__pb2.CallbackTask.FromString,
+                _registered_method=True)
         self.ListCallbacks = channel.unary_unary(
                 '/callops.callcenter.v1.CallCenterService/ListCallbacks',
                 request_serializer=callops_dot_callcenter_dot_v1_dot_callcenter__pb2.ListCallbacksRequest.SerializeToString,
@@ -279,6 +284,13 @@ class CallCenterServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetCallback(self, request, context):
+        """Gets a callback task.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ListCallbacks(self, request, context):
         """Lists callback tasks.
         """
@@ -424,6 +436,11 @@ def add_CallCenterServiceServicer_to_server(servicer, server):
                     servicer.GetCallRecordingUrl,
                     request_deserializer=callops_dot_callcenter_dot_v1_dot_callcenter__pb2.GetCallRecordingUrlRequest.FromString,
                     response_serializer=callops_dot_callcenter_dot_v1_dot_callcenter__pb2.GetCallRecordingUrlResponse.SerializeToString,
+            ),
+            'GetCallback': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetCallback,
+                    request_deserializer=callops_dot_callcenter_dot_v1_dot_callcenter__pb2.GetCallbackRequest.FromString,
+                    response_serializer=callops_dot_callcenter_dot_v1_dot_callcenter__pb2.CallbackTask.SerializeToString,
             ),
             'ListCallbacks': grpc.unary_unary_rpc_method_handler(
                     servicer.ListCallbacks,
@@ -874,6 +891,33 @@ class CallCenterService:
             '/callops.callcenter.v1.CallCenterService/GetCallRecordingUrl',
             callops_dot_callcenter_dot_v1_dot_callcenter__pb2.GetCallRecordingUrlRequest.SerializeToString,
             callops_dot_callcenter_dot_v1_dot_callcenter__pb2.GetCallRecordingUrlResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetCallback(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/callops.callcenter.v1.CallCenterService/GetCallback',
+            callops_dot_callcenter_dot_v1_dot_callcenter__pb2.GetCallbackRequest.SerializeToString,
+            callops_dot_callcenter_dot_v1_dot_callcenter__pb2.CallbackTask.FromString,
             options,
             channel_credentials,
             insecure,

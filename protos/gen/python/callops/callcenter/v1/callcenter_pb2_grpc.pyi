@@ -87,6 +87,8 @@ class CallCenterServiceStub:
     """Streams a call's recording to the call's agent or a supervisor."""
     GetCallRecordingUrl: _grpc.UnaryUnaryMultiCallable[_callcenter_pb2.GetCallRecordingUrlRequest, _callcenter_pb2.GetCallRecordingUrlResponse]
     """A URL to listen to a call's recording without credentials, for a while."""
+    GetCallback: _grpc.UnaryUnaryMultiCallable[_callcenter_pb2.GetCallbackRequest, _callcenter_pb2.CallbackTask]
+    """Gets a callback task."""
     ListCallbacks: _grpc.UnaryUnaryMultiCallable[_callcenter_pb2.ListCallbacksRequest, _callcenter_pb2.ListCallbacksResponse]
     """Lists callback tasks."""
     AcceptCallback: _grpc.UnaryUnaryMultiCallable[_callcenter_pb2.AcceptCallbackRequest, _callcenter_pb2.CallbackTask]
@@ -179,6 +181,8 @@ class CallCenterServiceAsyncStub(CallCenterServiceStub):
     """Streams a call's recording to the call's agent or a supervisor."""
     GetCallRecordingUrl: _aio.UnaryUnaryMultiCallable[_callcenter_pb2.GetCallRecordingUrlRequest, _callcenter_pb2.GetCallRecordingUrlResponse]  # type: ignore[assignment]
     """A URL to listen to a call's recording without credentials, for a while."""
+    GetCallback: _aio.UnaryUnaryMultiCallable[_callcenter_pb2.GetCallbackRequest, _callcenter_pb2.CallbackTask]  # type: ignore[assignment]
+    """Gets a callback task."""
     ListCallbacks: _aio.UnaryUnaryMultiCallable[_callcenter_pb2.ListCallbacksRequest, _callcenter_pb2.ListCallbacksResponse]  # type: ignore[assignment]
     """Lists callback tasks."""
     AcceptCallback: _aio.UnaryUnaryMultiCallable[_callcenter_pb2.AcceptCallbackRequest, _callcenter_pb2.CallbackTask]  # type: ignore[assignment]
@@ -358,6 +362,14 @@ class CallCenterServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_callcenter_pb2.GetCallRecordingUrlResponse, _abc.Awaitable[_callcenter_pb2.GetCallRecordingUrlResponse]]:
         """A URL to listen to a call's recording without credentials, for a while."""
+
+    @_abc_1.abstractmethod
+    def GetCallback(
+        self,
+        request: _callcenter_pb2.GetCallbackRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_callcenter_pb2.CallbackTask, _abc.Awaitable[_callcenter_pb2.CallbackTask]]:
+        """Gets a callback task."""
 
     @_abc_1.abstractmethod
     def ListCallbacks(
