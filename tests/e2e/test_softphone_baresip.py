@@ -122,6 +122,7 @@ async def test_answered_call_then_missed_call_called_back(
         assert callback.result == pb.Call.RESULT_ANSWERED
         assert callback.peer_number == "+86" + CUSTOMER_NUMBER
         assert callback.customer == customer
+        assert done.callback_call == callback.name  # the task names the call that reached them
         assert len(await list_calls(stub, agent1)) == 3  # no event doubled into a record
         assert await list_calls(stub, agent2) == []
         assert spool.pending() == []
