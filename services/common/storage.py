@@ -519,6 +519,27 @@ class MinioObjectStore:
             return self.client.presigned_get_object(self.bucket, key, expires=expires)
 
 
+def put_upload(
+    store: ObjectStore,
+    key: str,
+    chunks: Iterable[bytes],
+    *,
+    content_type: str,
+    max_bytes: int,
+    sha256: str | None,
+) -> StoredObject:
+    """`store.put` for a client-streamed upload: a failure names the field at fault as the
+    upload messages do (`chunk`, `upload.sha256`)."""
+    try:
+        return store.put(
+            key, chunks, content_type=content_type, max_bytes=max_bytes, expected_sha256=sha256
+        )
+    except ObjectTooLarge as exc:
+        raise ObjectTooLarge(exc.max_bytes, "chunk") from None
+    except ChecksumMismatch as exc:
+        raise ChecksumMismatch(exc.expected, exc.actual, "upload.sha256") from None
+
+
 def object_store_from_url(url: str, data_dir: Path) -> ObjectStore:
     """The store a URL names: "" -> files under `data_dir/objects`; `file:///srv/objects` ->
     files there; `s3://ACCESS:SECRET@host:port/bucket?secure=false&region=cn-east-1` -> MinIO

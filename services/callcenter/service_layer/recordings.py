@@ -14,7 +14,7 @@ from services.callcenter.adapters.uow import CallCenterUnitOfWork
 from services.callcenter.domain import model
 from services.callcenter.service_layer.agents import check_actor
 from services.common.errors import AlreadyExists, InvalidArgument, NotFound
-from services.common.storage import ChecksumMismatch, ObjectReader, ObjectStore, ObjectTooLarge
+from services.common.storage import ObjectReader, ObjectStore, put_upload
 
 DEFAULT_URL_TTL = timedelta(minutes=15)
 MAX_URL_TTL = timedelta(days=7)
@@ -76,18 +76,14 @@ def store_recording(
     limit and the declared SHA-256, then records the row; nothing is left behind on failure."""
     store = deps.store
     key = store.new_key(f"recordings/{upload.call_id}")
-    try:
-        stored = store.put(
-            key,
-            chunks,
-            content_type=upload.content_type,
-            max_bytes=deps.policy.max_bytes,
-            expected_sha256=upload.sha256,
-        )
-    except ObjectTooLarge as exc:
-        raise ObjectTooLarge(exc.max_bytes, "chunk") from None
-    except ChecksumMismatch as exc:
-        raise ChecksumMismatch(exc.expected, exc.actual, "upload.sha256") from None
+    stored = put_upload(
+        store,
+        key,
+        chunks,
+        content_type=upload.content_type,
+        max_bytes=deps.policy.max_bytes,
+        sha256=upload.sha256,
+    )
     try:
         recording = model.CallRecording(
             upload.call_id,

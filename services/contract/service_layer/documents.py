@@ -14,12 +14,7 @@ from datetime import datetime, timedelta
 
 from services.common.auth import Principal
 from services.common.errors import FailedPrecondition, InvalidArgument, Violations
-from services.common.storage import (
-    ChecksumMismatch,
-    ObjectReader,
-    ObjectStore,
-    ObjectTooLarge,
-)
+from services.common.storage import ObjectReader, ObjectStore, put_upload
 from services.common.text_extract import document_kind, extract_text
 from services.contract.adapters.uow import ContractUnitOfWork
 from services.contract.domain import model
@@ -102,18 +97,14 @@ def store_document(
     False (the caller went away) stores nothing."""
     store = deps.store
     key = store.new_key(f"contracts/{upload.contract_id}")
-    try:
-        stored = store.put(
-            key,
-            chunks,
-            content_type=upload.content_type,
-            max_bytes=deps.policy.max_bytes,
-            expected_sha256=upload.sha256,
-        )
-    except ObjectTooLarge as exc:
-        raise ObjectTooLarge(exc.max_bytes, "chunk") from None
-    except ChecksumMismatch as exc:
-        raise ChecksumMismatch(exc.expected, exc.actual, "upload.sha256") from None
+    stored = put_upload(
+        store,
+        key,
+        chunks,
+        content_type=upload.content_type,
+        max_bytes=deps.policy.max_bytes,
+        sha256=upload.sha256,
+    )
     try:
         if not still_wanted():
             raise UploadCancelled("the upload was cancelled before it completed")
