@@ -126,6 +126,10 @@ async def test_recording_names_are_checked(grpc_callcenter: CallCenterCaller) ->
         ),
         NOT_FOUND,
     )
+    # A ttl past what a timedelta holds is the caller's mistake, not INTERNAL.
+    huge = pb.GetCallRecordingUrlRequest(name=f"{call}/recording")
+    huge.ttl.seconds = 2**62
+    await expect(c.stub.GetCallRecordingUrl(huge, metadata=boss), INVALID, "ttl")
     await expect(
         c.stub.UploadCallRecording(_messages(f"calls/{UNKNOWN_ID}", b""), metadata=boss),
         NOT_FOUND,

@@ -434,7 +434,12 @@ class CallCenterServicer(callcenter_pb2_grpc.CallCenterServiceServicer):
         self, request: pb.GetCallRecordingUrlRequest, context: Any
     ) -> pb.GetCallRecordingUrlResponse:
         cid = cv.recording_call(request.name)
-        ttl: timedelta | None = request.ttl.ToTimedelta() if request.HasField("ttl") else None
+        ttl: timedelta | None = None
+        if request.HasField("ttl"):
+            try:
+                ttl = request.ttl.ToTimedelta()
+            except OverflowError:  # seconds beyond what a timedelta holds: not INTERNAL
+                raise InvalidArgument.of("ttl", "must be positive and at most 7 days") from None
         url, expires = await self._run(
             recordings.recording_url, self._recording_deps(), cid, ttl, _actor()
         )

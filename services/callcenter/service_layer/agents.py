@@ -115,6 +115,13 @@ def check_actor(agent: model.Agent, actor: str | None) -> None:
         )
 
 
+def release_agent(uow: CallCenterUnitOfWork, agent_id: str, now: Any, reason: str) -> None:
+    """An agent held for a callback offer that is answered or gone is free again."""
+    agent = uow.agents.get(agent_id, for_update=True)
+    if agent.state is model.AgentState.RESERVED:
+        agent.set_state(model.AgentState.IDLE, now, reason)
+
+
 @dataclass(frozen=True)
 class AgentFeed:
     """What an agent's stream sends next: the agent, the offers and alerts still to send

@@ -8,7 +8,7 @@ from typing import Any
 
 from services.callcenter.adapters.uow import CallCenterUnitOfWork
 from services.callcenter.domain import model
-from services.callcenter.service_layer.agents import check_actor
+from services.callcenter.service_layer.agents import check_actor, release_agent
 from services.callcenter.service_layer.deps import Deps
 from services.common.errors import AlreadyExists, InvalidArgument, NotFound, StaleEtag
 
@@ -92,16 +92,7 @@ def accept_callback(
     agent_id: str,
     actor: str | None = None,
 ) -> model.CallbackTask:
-    with uow:
-        check_actor(uow.agents.get(agent_id), actor)
-        task = uow.callbacks.get(task_id, for_update=True)
-        now = deps.clock()
-        task.accept(agent_id, now)
-        agent = uow.agents.get(agent_id, for_update=True)
-        if agent.state is model.AgentState.RESERVED:
-            agent.set_state(model.AgentState.IDLE, now, "callback_accepted")
-        uow.commit()
-    return task
+    return _answer_offer(uow, deps, task_id, agent_id, actor, accept=True)
 
 
 def reject_callback(
@@ -111,14 +102,27 @@ def reject_callback(
     agent_id: str,
     actor: str | None = None,
 ) -> model.CallbackTask:
+    return _answer_offer(uow, deps, task_id, agent_id, actor, accept=False)
+
+
+def _answer_offer(
+    uow: CallCenterUnitOfWork,
+    deps: Deps,
+    task_id: str,
+    agent_id: str,
+    actor: str | None,
+    accept: bool,
+) -> model.CallbackTask:
     with uow:
         check_actor(uow.agents.get(agent_id), actor)
         task = uow.callbacks.get(task_id, for_update=True)
         now = deps.clock()
-        task.reject(agent_id, now)
-        agent = uow.agents.get(agent_id, for_update=True)
-        if agent.state is model.AgentState.RESERVED:
-            agent.set_state(model.AgentState.IDLE, now, "callback_rejected")
+        if accept:
+            task.accept(agent_id, now)
+        else:
+            task.reject(agent_id, now)
+        reason = "callback_accepted" if accept else "callback_rejected"
+        release_agent(uow, agent_id, now, reason)
         uow.commit()
     return task
 
@@ -173,9 +177,7 @@ def lapse_reservations(uow: CallCenterUnitOfWork, deps: Deps) -> int:
             if task.lapse(now):
                 lapsed += 1
                 if agent_id:
-                    agent = uow.agents.get(agent_id, for_update=True)
-                    if agent.state is model.AgentState.RESERVED:
-                        agent.set_state(model.AgentState.IDLE, now, "reservation_timeout")
+                    release_agent(uow, agent_id, now, "reservation_timeout")
         uow.commit()
     return lapsed
 
@@ -191,9 +193,7 @@ def expire_callbacks(uow: CallCenterUnitOfWork, deps: Deps) -> tuple[int, int]:
             if task.expire(now):
                 expired += 1
                 if reserved_for:
-                    agent = uow.agents.get(reserved_for, for_update=True)
-                    if agent.state is model.AgentState.RESERVED:
-                        agent.set_state(model.AgentState.IDLE, now, "callback_expired")
+                    release_agent(uow, reserved_for, now, "callback_expired")
             elif task.mark_late(now):
                 late += 1
         uow.commit()

@@ -7,7 +7,7 @@ from typing import Any
 
 from services.callcenter.adapters.uow import CallCenterUnitOfWork
 from services.callcenter.domain import events, model
-from services.callcenter.service_layer.agents import check_actor
+from services.callcenter.service_layer.agents import check_actor, release_agent
 from services.callcenter.service_layer.deps import Deps
 from services.common.errors import AlreadyExists, FailedPrecondition, StaleEtag
 
@@ -91,7 +91,7 @@ def _report_call_event(
                 reserved_for = task.agent_id if task.state is model.CallbackState.RESERVED else None
                 task.close_by_outbound(agent_id, call, now)
                 if reserved_for and reserved_for != agent_id:
-                    _release_agent(uow, reserved_for, now, "callback_done_by_other")
+                    release_agent(uow, reserved_for, now, "callback_done_by_other")
         uow.commit()
     return call, False
 
@@ -114,15 +114,9 @@ def _file_missed_call(uow: CallCenterUnitOfWork, deps: Deps, call: model.Call, n
     uow.callbacks.add(model.CallbackTask.for_missed_call(call, deps.policy, now))
 
 
-def _release_agent(uow: CallCenterUnitOfWork, agent_id: str, now: Any, reason: str) -> None:
-    agent = uow.agents.get(agent_id, for_update=True)
-    if agent.state is model.AgentState.RESERVED:
-        agent.set_state(model.AgentState.IDLE, now, reason)
-
-
 def _free_reserved_agent(uow: CallCenterUnitOfWork, task: model.CallbackTask, now: Any) -> None:
     if task.state is model.CallbackState.CANCELED and task.agent_id:
-        _release_agent(uow, task.agent_id, now, "callback_canceled")
+        release_agent(uow, task.agent_id, now, "callback_canceled")
 
 
 def get_call(uow: CallCenterUnitOfWork, call_id: str) -> model.Call:

@@ -38,7 +38,8 @@ async def screen_pop(
 ) -> ScreenPop:
     """A slow or absent customer service gives `partial=True` within the deadline rather than
     a late or failed answer: the phone is ringing now."""
-    shown = phone_number if sees_pii or not is_e164(phone_number) else mask_phone(phone_number)
+    # Masked as the call's own peer_number is, a URI too: its user part may still be digits.
+    shown = phone_number if sees_pii or not phone_number else mask_phone(phone_number)
     if not is_e164(phone_number):
         return ScreenPop(shown)  # a SIP URI with no number: nobody to look up
     try:
