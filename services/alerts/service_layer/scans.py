@@ -427,37 +427,28 @@ def surveys(rules: AlertRules, as_of: datetime) -> Any:
     (48 h by the customer service's rule), to them again as CRITICAL."""
     s = orm.surveys.c
     source = orm.surveys.join(orm.recipient_groups, g.group_name == r.SUPERVISORS)
-    raised = (
-        select(
-            *_row(
-                as_of,
-                kind=r.SURVEY_UNSATISFIED,
-                subject=s.name,
-                threshold=0,
-                recipient=g.user,
-                severity="WARNING",
-                title=_text("客户满意度回访不满意，请在时限内答复"),
-            )
+
+    def part(kind: str, severity: str, title: str, *where: ColumnElement[bool]) -> Any:
+        row = _row(
+            as_of,
+            kind=kind,
+            subject=s.name,
+            threshold=0,
+            recipient=g.user,
+            severity=severity,
+            title=_text(title),
         )
-        .select_from(source)
-        .where(s.answered.is_(False))
+        return select(*row).select_from(source).where(s.answered.is_(False), *where)
+
+    return union_all(
+        part(r.SURVEY_UNSATISFIED, "WARNING", "客户满意度回访不满意，请在时限内答复"),
+        part(
+            r.SURVEY_RESPONSE_LATE,
+            "CRITICAL",
+            "不满意回访已超过答复时限",
+            s.response_deadline <= as_of,
+        ),
     )
-    late = (
-        select(
-            *_row(
-                as_of,
-                kind=r.SURVEY_RESPONSE_LATE,
-                subject=s.name,
-                threshold=0,
-                recipient=g.user,
-                severity="CRITICAL",
-                title=_text("不满意回访已超过答复时限"),
-            )
-        )
-        .select_from(source)
-        .where(s.answered.is_(False), s.response_deadline <= as_of)
-    )
-    return union_all(raised, late)
 
 
 def follow_ups(rules: AlertRules, as_of: datetime) -> Select[Any]:

@@ -20,6 +20,12 @@ from elasticsearch.helpers import bulk, scan, streaming_bulk
 
 from services.common.logging import get_logger
 from services.search.adapters.engine import (
+    FACET_FIELDS,
+    KEYWORD_FIELDS,
+    MAX_CLAUSE_SNIPPETS,
+    MAX_FACET_BUCKETS,
+    SNIPPET_CHARS,
+    TEXT_FIELDS,
     ContractNotIndexed,
     EngineHealth,
     IndexReport,
@@ -58,15 +64,6 @@ from services.search.domain.requests import (
 DEFAULT_ALIAS = "contracts"
 REBUILD_CHUNK = 500
 log = get_logger("callops.search.elasticsearch")
-TEXT_FIELDS: dict[SearchField, str] = {
-    SearchField.TITLE: "title",
-    SearchField.NUMBER: "number",
-    SearchField.PARTY: "parties",
-    SearchField.CLAUSE: "clauses",
-    SearchField.TEXT: "body",
-    SearchField.DOCUMENT: "documents",
-}
-KEYWORD_FIELDS = ("id", "kind", "state", "customer", "customer_name", "department", "owner")
 SORT_FIELDS: dict[SortField, str] = {
     SortField.SIGNED_DATE: "signed_date",
     SortField.START_DATE: "start_date",
@@ -74,16 +71,6 @@ SORT_FIELDS: dict[SortField, str] = {
     SortField.AMOUNT: "amount_fen",
     SortField.VERSION: "version",
 }
-FACET_FIELDS: dict[Facet, str] = {
-    Facet.STATE: "state",
-    Facet.KIND: "kind",
-    Facet.DEPARTMENT: "department",
-    Facet.YEAR: "year",
-}
-SNIPPET_CHARS = 120
-MAX_CLAUSE_SNIPPETS = 3
-MAX_DOCUMENT_SNIPPETS = 3
-MAX_FACET_BUCKETS = 50
 SOURCE_FIELDS = [
     "id",
     "number",

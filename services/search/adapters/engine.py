@@ -8,7 +8,29 @@ from typing import Protocol
 
 from services.common.errors import NotFound, Unavailable
 from services.search.domain.documents import ContractDocument
-from services.search.domain.requests import SearchRequest, SearchResult, Visibility
+from services.search.domain.query import SearchField
+from services.search.domain.requests import Facet, SearchRequest, SearchResult, Visibility
+
+# The index layout both engines share: field names, facets and snippet limits.
+TEXT_FIELDS: dict[SearchField, str] = {
+    SearchField.TITLE: "title",
+    SearchField.NUMBER: "number",
+    SearchField.PARTY: "parties",
+    SearchField.CLAUSE: "clauses",
+    SearchField.TEXT: "body",
+    SearchField.DOCUMENT: "documents",
+}
+KEYWORD_FIELDS = ("id", "kind", "state", "customer", "customer_name", "department", "owner")
+FACET_FIELDS: dict[Facet, str] = {
+    Facet.STATE: "state",
+    Facet.KIND: "kind",
+    Facet.DEPARTMENT: "department",
+    Facet.YEAR: "year",
+}
+SNIPPET_CHARS = 120
+MAX_CLAUSE_SNIPPETS = 3
+MAX_DOCUMENT_SNIPPETS = 3
+MAX_FACET_BUCKETS = 50
 
 
 @dataclass(frozen=True)

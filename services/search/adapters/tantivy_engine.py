@@ -23,6 +23,13 @@ from typing import Any
 import tantivy
 
 from services.search.adapters.engine import (
+    FACET_FIELDS,
+    KEYWORD_FIELDS,
+    MAX_CLAUSE_SNIPPETS,
+    MAX_DOCUMENT_SNIPPETS,
+    MAX_FACET_BUCKETS,
+    SNIPPET_CHARS,
+    TEXT_FIELDS,
     ContractNotIndexed,
     EngineHealth,
     IndexReport,
@@ -68,15 +75,6 @@ ALL_FIELD = "all"
 # spaces are dropped, as Elasticsearch's standard tokenizer does, so both engines agree.
 TOKEN_PATTERN = r"\p{Han}|[\p{L}\p{N}&&[^\p{Han}]]+"
 
-TEXT_FIELDS: dict[SearchField, str] = {
-    SearchField.TITLE: "title",
-    SearchField.NUMBER: "number",
-    SearchField.PARTY: "parties",
-    SearchField.CLAUSE: "clauses",
-    SearchField.TEXT: "body",
-    SearchField.DOCUMENT: "documents",
-}
-KEYWORD_FIELDS = ("id", "kind", "state", "customer", "customer_name", "department", "owner")
 INTEGER_FIELDS = ("amount_fen", "signed", "start", "end", "year", "version", "tiebreak")
 SORT_FIELDS: dict[SortField, str] = {
     SortField.SIGNED_DATE: "signed",
@@ -85,18 +83,8 @@ SORT_FIELDS: dict[SortField, str] = {
     SortField.AMOUNT: "amount_fen",
     SortField.VERSION: "version",
 }
-FACET_FIELDS: dict[Facet, str] = {
-    Facet.STATE: "state",
-    Facet.KIND: "kind",
-    Facet.DEPARTMENT: "department",
-    Facet.YEAR: "year",
-}
-SNIPPET_CHARS = 120
-MAX_CLAUSE_SNIPPETS = 3
-MAX_DOCUMENT_SNIPPETS = 3
 # Longer values (documents, mostly) get their snippet cut around the first match.
 LONG_TEXT_CHARS = 4 * 1024
-MAX_FACET_BUCKETS = 50
 
 
 def analyzer() -> tantivy.TextAnalyzer:
