@@ -8,25 +8,10 @@ import typer
 from services.alerts.bootstrap import MIGRATIONS, bootstrap, registration
 from services.alerts.config import AlertSettings
 from services.alerts.entrypoints.tasks import scan as run_scan
+from services.common.cli import service_cli
 from services.common.config import load_settings
-from services.common.migrations import upgrade
-from services.common.server import run
 
-cli = typer.Typer(add_completion=False, help=__doc__)
-
-
-@cli.command()
-def serve() -> None:
-    """Serve gRPC on CALLOPS_GRPC_HOST:CALLOPS_GRPC_PORT (default 50055) until SIGTERM."""
-    run(load_settings(AlertSettings), registration)  # type: ignore[arg-type]
-
-
-@cli.command()
-def migrate() -> None:
-    """Bring the database at CALLOPS_DATABASE_URL to the newest schema."""
-    settings = load_settings(AlertSettings)
-    upgrade(MIGRATIONS, settings.database_url_or_default())
-    typer.echo(f"alerts: migrated {settings.database_url_or_default()}")
+cli = service_cli("alerts", AlertSettings, registration, MIGRATIONS, __doc__)
 
 
 @cli.command()

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from alembic import command
+from alembic import command, context
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, MetaData, engine_from_config, pool
 
 
 class DatabaseNotMigrated(SystemExit):
@@ -41,3 +41,26 @@ def ensure_migrated(engine: Engine, script_location: Path, service: str) -> None
             f"{current or 'none'}, the code needs {head}. Run `python -m services.{service} "
             f"migrate` (or `make run`, which migrates)."
         )
+
+
+def run_migrations(metadata: MetaData) -> None:
+    """The body of every service's `migrations/env.py`: migrate the configured database online.
+
+    SQLite gets batch mode (it cannot alter columns in place); the custom column types live in
+    `services.common.db`, which is what autogenerate should import them from.
+    """
+    config = context.config
+    connectable = engine_from_config(
+        config.get_section(config.config_ini_section, {}),
+        prefix="sqlalchemy.",
+        poolclass=pool.NullPool,
+    )
+    with connectable.connect() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=metadata,
+            render_as_batch=connection.dialect.name == "sqlite",
+            user_module_prefix="services.common.db.",
+        )
+        with context.begin_transaction():
+            context.run_migrations()

@@ -4,8 +4,6 @@ and the other services send them."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -22,15 +20,9 @@ from tests.alerts_fixtures import (
     seed_directory,
 )
 from tests.customer_fixtures import Clock, RecordingPublisher
+from tests.servers import wait_for_worker
 
 NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
-
-
-def _wait_for(check: Callable[[], bool], timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, "the worker did not get there in time"
-        time.sleep(0.05)
 
 
 def test_the_tasks_run_on_a_worker(tmp_path: Path, redis_url: str) -> None:
@@ -59,15 +51,15 @@ def test_the_tasks_run_on_a_worker(tmp_path: Path, redis_url: str) -> None:
                         "payload": {"contract": "contracts/c0001", "action": "created"}},
                 queue="alerts",
             )  # fmt: skip
-        _wait_for(lambda: count(orm.contracts) == 1)
+        wait_for_worker(lambda: count(orm.contracts) == 1)
         celery.send_task("alerts.scan", kwargs={"as_of": NOW.isoformat()}, queue="alerts")
-        _wait_for(lambda: count(orm.scan_runs) == 1)
+        wait_for_worker(lambda: count(orm.scan_runs) == 1)
         assert count(orm.alerts) == 1  # 7 days before the end
-        _wait_for(lambda: len(published) == 1)  # the scan relays its AlertRaised
+        wait_for_worker(lambda: len(published) == 1)  # the scan relays its AlertRaised
         assert published[0][1] == "alerts.AlertRaised"
         assert published[0][2]["recipient"] == "users/zhang.san"
         celery.send_task("alerts.deliver", queue="alerts")
-        _wait_for(lambda: len(email.sent) == 1)
+        wait_for_worker(lambda: len(email.sent) == 1)
         celery.send_task("alerts.relay_outbox", queue="alerts")
         # The same scan again, an hour later by the wall clock: it must raise nothing new.
         clock.advance(hours=1)
@@ -78,7 +70,7 @@ def test_the_tasks_run_on_a_worker(tmp_path: Path, redis_url: str) -> None:
                 finished = conn.execute(select(orm.scan_runs.c.finished_at)).scalar_one()
             return bool(finished == clock.now)
 
-        _wait_for(rescanned)
+        wait_for_worker(rescanned)
         assert count(orm.processed_events) == 1
     assert count(orm.alerts) == 1 and len(published) == 1 and len(email.sent) == 1
     app.engine.dispose()

@@ -4,8 +4,7 @@ alerts service put on the addressed agent's stream."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -30,6 +29,7 @@ from services.callcenter.service_layer.agents import AgentValues
 from services.common.config import EVENT_ROUTES
 from services.common.outbox import CeleryEventPublisher
 from tests.customer_fixtures import Clock
+from tests.servers import wait_for_worker
 
 pytestmark = pytest.mark.redis
 
@@ -47,13 +47,6 @@ def worker(callcenter_app: CallCenterApp, redis_url: str) -> Iterator[Celery]:
         yield celery
 
 
-def _wait_for(check: Callable[[], bool], timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, "the worker did not get there in time"
-        time.sleep(0.1)
-
-
 def test_beat_tasks_assign_lapse_expire_and_close(
     callcenter_app: CallCenterApp, worker: Celery, clock: Clock
 ) -> None:
@@ -65,7 +58,7 @@ def test_beat_tasks_assign_lapse_expire_and_close(
         (EventType.INCOMING, {"direction": Direction.INBOUND, "peer_number": "+8613800138000"}),
         (EventType.ENDED, {"end_cause": EndCause.NO_ANSWER}),
     ):
-        data = CallEventData("m1", type_, at, **extra)  # type: ignore[arg-type]
+        data = CallEventData("m1", type_, at, **extra)
         calls.report_call_event(app.uow(), app.deps, a.id, data)
     [task] = callbacks.list_callbacks(app.uow(), {}, None, 10)
     assert set(worker.conf.beat_schedule) >= {
@@ -79,13 +72,13 @@ def test_beat_tasks_assign_lapse_expire_and_close(
         return callbacks.get_callback(app.uow(), task.id).state
 
     worker.send_task("callcenter.assign_callbacks", queue="callcenter")
-    _wait_for(lambda: state() is CallbackState.RESERVED)
+    wait_for_worker(lambda: state() is CallbackState.RESERVED)
     b = agents.create_agent(app.uow(), app.deps, AgentValues("users/li.si", "李四"))
     agents.login_agent(app.uow(), app.deps, b.id)
     clock.advance(seconds=31)
     # The lapse puts the task back and places it at once: with li.si, who has not let it lapse.
     worker.send_task("callcenter.lapse_reservations", queue="callcenter")
-    _wait_for(lambda: callbacks.get_callback(app.uow(), task.id).agent_id == b.id)
+    wait_for_worker(lambda: callbacks.get_callback(app.uow(), task.id).agent_id == b.id)
     assert state() is CallbackState.RESERVED
     assert agents.get_agent(app.uow(), a.id).state is AgentState.IDLE
 
@@ -96,8 +89,10 @@ def test_beat_tasks_assign_lapse_expire_and_close(
     clock.advance(days=2)
     worker.send_task("callcenter.expire_callbacks", queue="callcenter")
     worker.send_task("callcenter.close_stale_calls", queue="callcenter")
-    _wait_for(lambda: state() is CallbackState.EXPIRED)
-    _wait_for(lambda: bool(calls.list_calls(app.uow(), {"result": CallResult.FAILED}, None, 5)))
+    wait_for_worker(lambda: state() is CallbackState.EXPIRED)
+    wait_for_worker(
+        lambda: bool(calls.list_calls(app.uow(), {"result": CallResult.FAILED}, None, 5))
+    )
     assert clock() - at > timedelta(days=1)
 
 
@@ -132,7 +127,7 @@ def test_alerts_for_an_agent_go_into_its_sequence_once(
     publisher.publish("e-4", "alerts.AlertRaised", {"recipient": "users/wang.wu"})
     publisher.publish("e-5", "alerts.AlertRaised", {**raised, "alert": "alerts/5"})
     # One solo worker takes the queue in order: once e-5 is in, all before it were handled.
-    _wait_for(lambda: any(n.subject == "alerts/5" for n in _notices(app, a.id)))
+    wait_for_worker(lambda: any(n.subject == "alerts/5" for n in _notices(app, a.id)))
     notices = _notices(app, a.id)
     assert [(n.sequence, n.kind, n.subject) for n in notices] == [
         (1, NoticeKind.ALERT, "alerts/1"),

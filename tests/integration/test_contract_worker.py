@@ -3,8 +3,7 @@ CustomerFiguresChanged events reaching the customer service's real worker."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -35,6 +34,7 @@ from tests.integration.test_contract_persistence import (
     SUPERVISOR,
     values,
 )
+from tests.servers import wait_for_worker
 
 pytestmark = pytest.mark.redis
 
@@ -43,13 +43,6 @@ pytestmark = pytest.mark.redis
 def database_url(tmp_path: Path) -> str:
     """The customer side runs on SQLite here; the contract side on both databases."""
     return f"sqlite:///{tmp_path / 'customer.db'}"
-
-
-def _wait_for(check: Callable[[], bool], timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, "the worker did not get there in time"
-        time.sleep(0.1)
 
 
 def _active(app: ContractApp, customer_id: str, price: str = "1000") -> str:
@@ -93,7 +86,7 @@ def test_the_date_scan_runs_on_the_worker(
         got = contracts.get_contract(contract_app.uow(), contract_id)
         return got.state is ContractState.EXPIRING
 
-    _wait_for(expiring)
+    wait_for_worker(expiring)
 
 
 def test_figures_reach_the_customer_service_and_grade_the_customer(
@@ -128,7 +121,7 @@ def test_figures_reach_the_customer_service_and_grade_the_customer(
             got = customers.get_customer(customer_app.uow(), customer.id)
             return got.grade is Grade.STRATEGIC
 
-        _wait_for(graded)
+        wait_for_worker(graded)
     stored = customers.get_customer(customer_app.uow(), customer.id)
     assert stored.annual_contract_amount == Decimal("600000.00")
     assert stored.cooperation_start_date == date(2026, 11, 23)

@@ -4,13 +4,13 @@ figures arriving as events (redelivered ones change nothing) and the follow-up s
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
 from celery import Celery
 from celery.contrib.testing.worker import start_worker
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Table, func, select
 
 from services.common.auth import principal_for
 from services.common.outbox import CeleryEventPublisher
@@ -22,6 +22,7 @@ from services.customer.domain.rules import Grade
 from services.customer.entrypoints.tasks import make_worker
 from services.customer.service_layer import customers
 from tests.customer_fixtures import Clock
+from tests.servers import wait_for_worker
 
 pytestmark = pytest.mark.redis
 
@@ -32,13 +33,6 @@ def worker(customer_app: CustomerApp, redis_url: str) -> Iterator[Celery]:
     celery = make_worker(customer_app)
     with start_worker(celery, pool="solo", perform_ping_check=False, queues=["customer"]):
         yield celery
-
-
-def _wait_for(check: Callable[[], bool], timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, "the worker did not get there in time"
-        time.sleep(0.1)
 
 
 def _customer(app: CustomerApp) -> model.Customer:
@@ -56,7 +50,7 @@ def _customer(app: CustomerApp) -> model.Customer:
     )
 
 
-def _count(app: CustomerApp, table: object, *where: object) -> int:
+def _count(app: CustomerApp, table: Table, *where: ColumnElement[bool]) -> int:
     with app.engine.connect() as conn:
         return int(conn.scalar(select(func.count()).select_from(table).where(*where)) or 0)
 
@@ -80,7 +74,7 @@ def test_contract_figures_event_sets_grade_once_however_often_delivered(
     def graded() -> bool:
         return customers.get_customer(customer_app.uow(), customer.id).grade is Grade.STRATEGIC
 
-    _wait_for(graded)
+    wait_for_worker(graded)
     time.sleep(1)  # let the redeliveries run too
     stored = customers.get_customer(customer_app.uow(), customer.id)
     assert stored.annual_contract_amount == Decimal("650000.00")
@@ -110,6 +104,6 @@ def test_follow_up_scan_task_marks_due_follow_ups_once(
             == 1
         )
 
-    _wait_for(due)
+    wait_for_worker(due)
     time.sleep(1)
     assert _count(customer_app, orm.outbox, orm.outbox.c.topic == "customer.FollowUpDue") == 1

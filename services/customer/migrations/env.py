@@ -1,20 +1,6 @@
 """Alembic environment for the customer service's own tables."""
 
-from alembic import context
-from sqlalchemy import engine_from_config, pool
-
+from services.common.migrations import run_migrations
 from services.customer.adapters.orm import metadata
 
-config = context.config
-connectable = engine_from_config(
-    config.get_section(config.config_ini_section, {}), prefix="sqlalchemy.", poolclass=pool.NullPool
-)
-with connectable.connect() as connection:
-    context.configure(
-        connection=connection,
-        target_metadata=metadata,
-        render_as_batch=connection.dialect.name == "sqlite",
-        user_module_prefix="services.common.db.",
-    )
-    with context.begin_transaction():
-        context.run_migrations()
+run_migrations(metadata)
