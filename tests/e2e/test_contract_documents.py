@@ -222,6 +222,18 @@ async def test_bad_metadata_is_invalid(grpc_contract: ContractCaller) -> None:
         INVALID,
         "ttl",
     )
+    # Beyond what a timedelta holds: refused, not an internal error.
+    await expect(
+        c.stub.GetDocumentDownloadUrl(
+            pb.GetDocumentDownloadUrlRequest(
+                name=f"{contract.name}/documents/{UNKNOWN_ID}",
+                ttl=duration_pb2.Duration(seconds=2**40),
+            ),
+            metadata=c.as_(*SALES),
+        ),
+        INVALID,
+        "ttl",
+    )
     await expect(download(c, f"{contract.name}/documents/{UNKNOWN_ID}", -1), INVALID, "offset")
 
 

@@ -75,6 +75,14 @@ async def test_templates_are_versioned(grpc_contract: ContractCaller) -> None:
         INVALID,
         "name",
     )
+    # A digit to str.isdigit() that int() refuses: still INVALID_ARGUMENT, not INTERNAL.
+    await expect(
+        c.stub.GetContractTemplate(
+            pb.GetContractTemplateRequest(name=f"{v1.name}@²"), metadata=c.as_("sales")
+        ),
+        INVALID,
+        "name",
+    )
 
 
 async def test_only_template_keepers_publish(grpc_contract: ContractCaller) -> None:

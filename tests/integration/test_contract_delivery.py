@@ -9,7 +9,12 @@ from typing import Any
 
 import pytest
 
-from services.common.errors import FailedPrecondition, PermissionDenied, StaleEtag
+from services.common.errors import (
+    FailedPrecondition,
+    InvalidArgument,
+    PermissionDenied,
+    StaleEtag,
+)
 from services.contract.bootstrap import ContractApp
 from services.contract.domain.model import Contract, DeliveryKind, DeliveryState
 from services.contract.service_layer import contracts
@@ -176,3 +181,9 @@ def test_a_renewal_moves_the_milestones_with_the_term(
         app.uow(), app.deps, SALES, later.id, date(2028, 1, 1), date(2028, 12, 31)
     )
     assert [m.due_date for m in moved.delivery_milestones] == [date(2028, 2, 5), date(2028, 3, 3)]
+    # Moved past the year 9999: refused, not an internal error.
+    far = active(app, delivery_milestones=DELIVERIES)
+    with pytest.raises(InvalidArgument):
+        contracts.renew_contract(
+            app.uow(), app.deps, SALES, far.id, date(9999, 12, 1), date(9999, 12, 31)
+        )

@@ -130,18 +130,7 @@ def to_row(c: Contract) -> dict[str, Any]:
         "payment_terms": c.payment_terms,
         "breach_liability": c.breach_liability,
         "dispute_resolution": c.dispute_resolution.name,
-        "line_items": [
-            {
-                "display_name": i.display_name,
-                "model": i.model,
-                "spec": i.spec,
-                "quantity": str(i.quantity),
-                "unit": i.unit,
-                "unit_price": str(i.unit_price),
-                "tax_rate": str(i.tax_rate),
-            }
-            for i in c.line_items
-        ],
+        "line_items": [i.to_json() for i in c.line_items],
         "payment_milestones": [
             {
                 "id": m.id,
@@ -214,18 +203,7 @@ def from_row(r: Row[Any]) -> Contract:
         payment_terms=r.payment_terms,
         breach_liability=r.breach_liability,
         dispute_resolution=DisputeResolution[r.dispute_resolution],
-        line_items=[
-            LineItem(
-                display_name=i["display_name"],
-                quantity=Decimal(i["quantity"]),
-                unit_price=Decimal(i["unit_price"]),
-                tax_rate=Decimal(i["tax_rate"]),
-                model=i["model"],
-                spec=i["spec"],
-                unit=i["unit"],
-            )
-            for i in r.line_items
-        ],
+        line_items=[LineItem.from_json(i) for i in r.line_items],
         payment_milestones=[
             PaymentMilestone(
                 id=m["id"],

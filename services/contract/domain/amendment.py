@@ -57,18 +57,7 @@ def snapshot_values(values: dict[str, Any]) -> dict[str, Any]:
         elif isinstance(value, enum.Enum):
             out[name] = value.name
         elif name == "line_items":
-            out[name] = [
-                {
-                    "display_name": i.display_name,
-                    "model": i.model,
-                    "spec": i.spec,
-                    "quantity": str(i.quantity),
-                    "unit": i.unit,
-                    "unit_price": str(i.unit_price),
-                    "tax_rate": str(i.tax_rate),
-                }
-                for i in value
-            ]
+            out[name] = [i.to_json() for i in value]
         elif name == "payment_milestones":
             out[name] = [
                 {
@@ -133,18 +122,7 @@ def apply_changes(contract: Contract, changes: dict[str, Any], prefix: str) -> N
         elif name == "dispute_resolution":
             contract.dispute_resolution = DisputeResolution[value]
         elif name == "line_items":
-            contract.line_items = [
-                LineItem(
-                    display_name=i["display_name"],
-                    quantity=Decimal(i["quantity"]),
-                    unit_price=Decimal(i["unit_price"]),
-                    tax_rate=Decimal(i["tax_rate"]),
-                    model=i["model"],
-                    spec=i["spec"],
-                    unit=i["unit"],
-                )
-                for i in value
-            ]
+            contract.line_items = [LineItem.from_json(i) for i in value]
         elif name == "payment_milestones":
             paid = {m.id: m for m in contract.payment_milestones}
             contract.payment_milestones = []

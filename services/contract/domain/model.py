@@ -131,6 +131,30 @@ class LineItem:
     def tax_amount(self) -> Decimal:
         return (self.amount * self.tax_rate / (1 + self.tax_rate)).quantize(FEN, ROUND_HALF_UP)
 
+    def to_json(self) -> dict[str, str]:
+        """As stored in the snapshot, the history and amendments (decimals as text)."""
+        return {
+            "display_name": self.display_name,
+            "model": self.model,
+            "spec": self.spec,
+            "quantity": str(self.quantity),
+            "unit": self.unit,
+            "unit_price": str(self.unit_price),
+            "tax_rate": str(self.tax_rate),
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> LineItem:
+        return cls(
+            display_name=d["display_name"],
+            quantity=Decimal(d["quantity"]),
+            unit_price=Decimal(d["unit_price"]),
+            tax_rate=Decimal(d["tax_rate"]),
+            model=d["model"],
+            spec=d["spec"],
+            unit=d["unit"],
+        )
+
 
 @dataclass
 class Payment:
@@ -289,18 +313,7 @@ class Contract:
         return {
             "title": self.title,
             "kind": self.kind.name,
-            "line_items": [
-                {
-                    "display_name": i.display_name,
-                    "model": i.model,
-                    "spec": i.spec,
-                    "quantity": str(i.quantity),
-                    "unit": i.unit,
-                    "unit_price": str(i.unit_price),
-                    "tax_rate": str(i.tax_rate),
-                }
-                for i in self.line_items
-            ],
+            "line_items": [i.to_json() for i in self.line_items],
             "total_amount": str(self.total_amount),
             "start_date": self.start_date.isoformat(),
             "end_date": self.end_date.isoformat(),

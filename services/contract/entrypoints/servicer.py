@@ -436,7 +436,8 @@ class ContractServicer(contract_pb2_grpc.ContractServiceServicer):
     ) -> pb.ContractTemplate:
         name, _, version = request.name.partition("@")
         tid = convert.parse_name(name, "contractTemplates", "name")
-        if version and (not version.isdigit() or len(version) > 9):
+        # isascii: "²" is a digit to isdigit() but not to int().
+        if version and not (version.isascii() and version.isdigit() and len(version) <= 9):
             raise InvalidArgument.of("name", "the version after @ is a positive number")
         template = await self._run(contracts.get_template, tid, int(version) if version else None)
         return cv.template_out(template)
@@ -543,7 +544,10 @@ class ContractServicer(contract_pb2_grpc.ContractServiceServicer):
         cid, did = _document_name(request.name)
         ttl: timedelta | None = None
         if request.HasField("ttl"):
-            ttl = request.ttl.ToTimedelta()
+            try:
+                ttl = request.ttl.ToTimedelta()
+            except OverflowError:  # seconds beyond what a timedelta holds
+                raise InvalidArgument.of("ttl", "must be positive and at most 7 days") from None
         url, expires = await self._run(documents.document_url, self._docs, cid, did, ttl)
         return pb.GetDocumentDownloadUrlResponse(url=url, expire_time=convert.timestamp(expires))
 
@@ -617,9 +621,10 @@ class ContractServicer(contract_pb2_grpc.ContractServiceServicer):
         changed, text = await self._run(
             amendments.diff, cid, request.from_version, request.to_version
         )
+        amounts = _principal().sees_amounts
         fields = []
         for field, before, after in changed:
-            if not _principal().sees_amounts:
+            if not amounts:
                 if field in cv.AMOUNT_KEYS:
                     continue
                 before, after = cv.without_amounts(before), cv.without_amounts(after)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -347,10 +347,13 @@ def renew_contract(
             return uow.contracts.get(earlier.split("/", 1)[1])
         old = uow.contracts.get(contract_id)
         _may_manage(actor, old)
-        begin = start or date.fromordinal(old.end_date.toordinal() + 1)
+        try:
+            begin = start or old.end_date + timedelta(days=1)
+            payments, deliveries = old.schedule_for_renewal(begin)
+        except OverflowError:  # the term or a milestone moved out of years 1 to 9999
+            raise InvalidArgument.of("start_date", "moves the term out of the calendar") from None
         if end < begin:
             raise InvalidArgument.of("end_date", "must not be before the start date")
-        payments, deliveries = old.schedule_for_renewal(begin)
         new = model.Contract(
             id=model.new_id(),
             number="",  # taken below, as late as possible (it takes the write lock)
