@@ -133,6 +133,36 @@ async def test_upload_list_download_and_url(
     ]
 
 
+async def test_documents_are_not_read_without_the_amount_right(
+    grpc_contract: ContractCaller,
+) -> None:
+    """A signed original shows its amounts, which cannot be masked in a file: a supervisor
+    (contracts.read without contract_amount) lists it but neither reads nor downloads it."""
+    c = grpc_contract
+    contract = await create(c)
+    doc = await upload(c, contract.name, TEXT)
+    supervisor = c.as_("supervisor", user="zhu.guan")
+    listed = await c.stub.ListDocuments(
+        pb.ListDocumentsRequest(parent=contract.name), metadata=supervisor
+    )
+    assert [d.name for d in listed.documents] == [doc.name]
+    refused = "DOCUMENT_SHOWS_AMOUNTS"
+    call = c.stub.DownloadDocument(pb.DownloadDocumentRequest(name=doc.name), metadata=supervisor)
+    await expect(call.read(), DENIED, reason=refused)
+    await expect(
+        c.stub.GetDocumentText(pb.GetDocumentTextRequest(name=doc.name), metadata=supervisor),
+        DENIED,
+        reason=refused,
+    )
+    await expect(
+        c.stub.GetDocumentDownloadUrl(
+            pb.GetDocumentDownloadUrlRequest(name=doc.name), metadata=supervisor
+        ),
+        DENIED,
+        reason=refused,
+    )
+
+
 async def test_list_pages_and_unknown_names(grpc_contract: ContractCaller) -> None:
     c = grpc_contract
     contract = await create(c)

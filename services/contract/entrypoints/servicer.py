@@ -18,7 +18,7 @@ from callops.contract.v1 import contract_pb2 as pb
 from callops.contract.v1 import contract_pb2_grpc
 from services.common import convert
 from services.common.auth import Principal, current_principal
-from services.common.errors import InvalidArgument
+from services.common.errors import InvalidArgument, PermissionDenied
 from services.common.pagination import (
     FilterField,
     PageTokens,
@@ -88,6 +88,16 @@ CONTRACT_FILTER = {
     "kind": FilterField(cv.KIND.filter_values(), convert=lambda v: cv.KIND.from_filter(v).name),
 }
 CONTRACT_ORDER = {"create_time": "created_at", "number": "number"}
+
+
+def _may_read_document() -> None:
+    """A stored document is the signed original or a scan: its amounts cannot be masked, so
+    only callers who may see amounts read it."""
+    if not _principal().sees_amounts:
+        raise PermissionDenied(
+            "contract documents show amounts: the contract_amount right is needed",
+            reason="DOCUMENT_SHOWS_AMOUNTS",
+        )
 
 
 def _principal() -> Principal:
@@ -525,6 +535,7 @@ class ContractServicer(contract_pb2_grpc.ContractServiceServicer):
     async def DownloadDocument(
         self, request: pb.DownloadDocumentRequest, context: Any
     ) -> AsyncIterator[pb.DownloadDocumentResponse]:
+        _may_read_document()
         cid, did = _document_name(request.name)
         reader = await self._run(
             documents.open_document, self._docs, cid, did, request.offset, request.length
@@ -541,6 +552,7 @@ class ContractServicer(contract_pb2_grpc.ContractServiceServicer):
     async def GetDocumentDownloadUrl(
         self, request: pb.GetDocumentDownloadUrlRequest, context: Any
     ) -> pb.GetDocumentDownloadUrlResponse:
+        _may_read_document()
         cid, did = _document_name(request.name)
         ttl: timedelta | None = None
         if request.HasField("ttl"):
@@ -554,6 +566,7 @@ class ContractServicer(contract_pb2_grpc.ContractServiceServicer):
     async def GetDocumentText(
         self, request: pb.GetDocumentTextRequest, context: Any
     ) -> pb.DocumentText:
+        _may_read_document()
         cid, did = _document_name(request.name)
         return cv.document_text_out(await self._run(documents.get_document, cid, did))
 
